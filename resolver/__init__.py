@@ -1,0 +1,1 @@
+"""Resolution of role-tagged person mentions into entities (ingest, standardise, link, cluster)."""

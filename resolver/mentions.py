@@ -1,0 +1,102 @@
+"""Reshape accepted records into one table of role-tagged person mentions, standardised."""
+
+from __future__ import annotations
+
+import jellyfish
+import pandas as pd
+
+from resolver.ingest import SourceTable
+from resolver.schema import MENTION_FIELDS
+from resolver.standardise import (
+    day_month_swapped,
+    fold,
+    map_unique,
+    normalise_postcode,
+    normalise_sex,
+    standardise_names,
+    to_iso3,
+)
+
+#: Identity columns of every mention, then the fields as recorded (for display).
+MENTION_ID_COLUMNS = ("mention_id", "source", "kind", "record_id", "role", "record_key")
+
+
+def build_mentions(tables: list[SourceTable]) -> pd.DataFrame:
+    """One row per person per role per accepted record, with raw and standardised fields."""
+    parts = [
+        _role_mentions(table, role_index)
+        for table in tables
+        for role_index in range(len(table.spec.kind.roles))
+    ]
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        empty = pd.DataFrame(columns=[*MENTION_ID_COLUMNS, *MENTION_FIELDS])
+        return standardise_mentions(empty)
+    mentions = pd.concat(parts, ignore_index=True)
+    return standardise_mentions(mentions)
+
+
+def _role_mentions(table: SourceTable, role_index: int) -> pd.DataFrame:
+    records = table.records
+    role = table.spec.kind.roles[role_index]
+    present = pd.Series(False, index=records.index)
+    for presence in role.presence_columns():
+        present |= records[presence].astype(str).str.strip() != ""
+    rows = records.loc[present]
+    out = pd.DataFrame(
+        {
+            "mention_id": table.name + ":" + rows["record_id"] + ":" + role.name,
+            "source": table.name,
+            "kind": table.spec.kind.name,
+            "record_id": rows["record_id"],
+            "role": role.name,
+            "record_key": table.name + ":" + rows["record_id"],
+        }
+    )
+    for field_name in MENTION_FIELDS:
+        column = role.columns.get(field_name)
+        if column is None:
+            out[field_name] = pd.NaT if field_name in ("dob", "event_date") else None
+        elif field_name in ("dob", "event_date"):
+            out[field_name] = rows[column]
+        else:
+            text = rows[column].astype(str).str.strip()
+            out[field_name] = text.mask(text == "")
+    return out.reset_index(drop=True)
+
+
+def _sound_key(name_key: str) -> str | None:
+    """Order-insensitive phonetic key: sorted metaphone codes of the name's tokens."""
+    codes = sorted({jellyfish.metaphone(token) for token in name_key.split()} - {""})
+    return " ".join(codes) or None
+
+
+def standardise_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Add the comparison forms Splink and the rules use; the recorded values stay as they were."""
+    m = mentions.copy()
+    m["dob"] = pd.to_datetime(m["dob"], errors="coerce")
+    m["event_date"] = pd.to_datetime(m["event_date"], errors="coerce")
+    names = standardise_names(m["forenames"], m["surname"], m["maiden_surname"])
+    m = pd.concat([m, names], axis=1)
+    m["name_tokens"] = m["name_key"].map(lambda key: key.split() if isinstance(key, str) else [])
+    m["name_sound_key"] = map_unique(m["name_key"], _sound_key)
+    m["sex_std"] = normalise_sex(m["sex"])
+    m["nationality_std"] = to_iso3(m["nationality"])
+    postcodes = normalise_postcode(m["postcode"])
+    # A postcode that is not a UK one (FEBRL's Australian ones) still compares exactly.
+    other = m["postcode"].astype("string").str.upper().str.replace(r"[^0-9A-Z]", "", regex=True)
+    m["postcode_std"] = postcodes["postcode"].fillna(other.where(other.str.len() > 0))
+    m["postcode_sector"] = postcodes["postcode_sector"]
+    m["postcode_outward"] = postcodes["postcode_outward"]
+    m["address_std"] = fold(m["address"])
+    m["locality_std"] = fold(m["locality"])
+    document = (
+        m["document_number"].astype("string").str.upper().str.replace(r"[^0-9A-Z]", "", regex=True)
+    )
+    m["document_number_std"] = document.mask(document.str.len() == 0)
+    dob = m["dob"]
+    m["dob_swapped"] = day_month_swapped(dob)
+    m["dob_year"] = dob.dt.year.astype("Int64")
+    m["dob_mmdd"] = dob.dt.strftime("%m-%d")
+    m["dob_str"] = dob.dt.strftime("%Y-%m-%d")
+    return m

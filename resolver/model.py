@@ -1,0 +1,282 @@
+"""The Splink model: comparisons, blocking rules and training plan, declared as data.
+
+Columns referenced here are made by :mod:`resolver.mentions`. Every SQL fragment is written
+in DuckDB's dialect; Splink transpiles it with sqlglot for other backends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator
+from splink.blocking_rule_library import CustomRule
+from splink.internals.comparison_creator import ComparisonCreator
+
+#: Splink's unique id column: the contract's mention id.
+UNIQUE_ID = "mention_id"
+
+#: Columns handed to Splink (the comparison and blocking forms, plus a few to retain).
+LINKAGE_COLUMNS: tuple[str, ...] = (
+    "mention_id",
+    "source",
+    "role",
+    "record_key",
+    "first_name",
+    "first_name_canonical",
+    "surname_std",
+    "surname_aliases",
+    "surname_phonetic",
+    "name_key",
+    "name_tokens",
+    "name_sound_key",
+    "dob",
+    "dob_swapped",
+    "dob_year",
+    "dob_mmdd",
+    "dob_str",
+    "sex_std",
+    "postcode_std",
+    "postcode_sector",
+    "postcode_outward",
+    "address_std",
+    "locality_std",
+    "document_number_std",
+)
+
+_DIALECT = "duckdb"
+
+
+def _level(sql: str, label: str) -> cll.CustomLevel:
+    return cll.CustomLevel(sql, label_for_charts=label, base_dialect_str=_DIALECT)
+
+
+def name_comparison() -> ComparisonCreator:
+    """Whole-name comparison: order-insensitive, nickname- and maiden-name-aware."""
+    return cl.CustomComparison(
+        output_column_name="name",
+        comparison_description="forenames and surname",
+        comparison_levels=[
+            cll.CustomLevel("name_key_l IS NULL OR name_key_r IS NULL").configure(
+                is_null_level=True, label_for_charts="name missing"
+            ),
+            _level(
+                "name_key_l = name_key_r", "same name (any order, weak middles ignored)"
+            ).configure(tf_adjustment_column="name_key"),
+            _level(
+                "first_name_canonical_l = first_name_canonical_r "
+                "AND list_has_any(surname_aliases_l, surname_aliases_r)",
+                "same first name or nickname, same surname or maiden name",
+            ).configure(
+                tf_adjustment_column="surname_std",
+                disable_tf_exact_match_detection=True,
+                m_probability=0.1,
+            ),
+            _level(
+                "len(list_intersect(name_tokens_l, name_tokens_r)) >= 2",
+                "two or more name tokens shared",
+            ).configure(m_probability=0.03),
+            _level(
+                "damerau_levenshtein(name_key_l, name_key_r) <= 2 OR "
+                "(jaro_winkler_similarity(first_name_l, first_name_r) >= 0.88 "
+                "AND jaro_winkler_similarity(surname_std_l, surname_std_r) >= 0.88)",
+                "names alike (typo)",
+            ).configure(m_probability=0.1),
+            _level(
+                "list_has_any(surname_aliases_l, surname_aliases_r)", "same surname only"
+            ).configure(
+                tf_adjustment_column="surname_std",
+                disable_tf_exact_match_detection=True,
+                m_probability=0.02,
+            ),
+            _level(
+                "first_name_canonical_l = first_name_canonical_r", "same first name only"
+            ).configure(m_probability=0.02),
+            cll.ElseLevel().configure(m_probability=0.03),
+        ],
+    )
+
+
+def dob_comparison() -> ComparisonCreator:
+    """Date of birth, with day/month swaps and off-by-one years as their own levels."""
+    return cl.CustomComparison(
+        output_column_name="dob",
+        comparison_description="date of birth",
+        comparison_levels=[
+            cll.CustomLevel("dob_l IS NULL OR dob_r IS NULL").configure(
+                is_null_level=True, label_for_charts="dob missing"
+            ),
+            _level("dob_l = dob_r", "same dob"),
+            _level("dob_l = dob_swapped_r", "day and month swapped"),
+            _level(
+                "dob_mmdd_l = dob_mmdd_r AND abs(dob_year_l - dob_year_r) = 1", "year off by one"
+            ),
+            _level("damerau_levenshtein(dob_str_l, dob_str_r) <= 1", "one character apart"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def postcode_comparison() -> ComparisonCreator:
+    """Where the person lives: postcode and address together, so neither is counted twice."""
+    return cl.CustomComparison(
+        output_column_name="postcode",
+        comparison_description="postcode and address",
+        comparison_levels=[
+            cll.CustomLevel(
+                "(postcode_std_l IS NULL OR postcode_std_r IS NULL) "
+                "AND (address_std_l IS NULL OR address_std_r IS NULL)"
+            ).configure(is_null_level=True, label_for_charts="postcode and address missing"),
+            _level(
+                "postcode_std_l = postcode_std_r AND address_std_l = address_std_r",
+                "same address and postcode",
+            ).configure(m_probability=0.5),
+            _level("address_std_l = address_std_r", "same address, postcode differs").configure(
+                m_probability=0.05
+            ),
+            _level("postcode_std_l = postcode_std_r", "same postcode").configure(m_probability=0.2),
+            _level(
+                "jaro_winkler_similarity(address_std_l, address_std_r) >= 0.9 "
+                "OR damerau_levenshtein(postcode_std_l, postcode_std_r) <= 1",
+                "address or postcode one typo apart",
+            ).configure(m_probability=0.05),
+            _level("postcode_sector_l = postcode_sector_r", "same postcode sector").configure(
+                m_probability=0.02
+            ),
+            _level("postcode_outward_l = postcode_outward_r", "same postcode district").configure(
+                m_probability=0.02
+            ),
+            cll.ElseLevel().configure(m_probability=0.16),
+        ],
+    )
+
+
+def sex_comparison() -> ComparisonCreator:
+    """Recorded sex; 'U' counts as not recorded."""
+    return cl.CustomComparison(
+        output_column_name="sex",
+        comparison_description="sex",
+        comparison_levels=[
+            cll.CustomLevel(
+                "sex_std_l IS NULL OR sex_std_r IS NULL OR sex_std_l = 'U' OR sex_std_r = 'U'"
+            ).configure(is_null_level=True, label_for_charts="sex missing"),
+            _level("sex_std_l = sex_std_r", "same sex"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def document_comparison() -> ComparisonCreator:
+    """Travel document or other identity number."""
+    return cl.CustomComparison(
+        output_column_name="document_number",
+        comparison_description="document number",
+        comparison_levels=[
+            cll.CustomLevel(
+                "document_number_std_l IS NULL OR document_number_std_r IS NULL"
+            ).configure(is_null_level=True, label_for_charts="document missing"),
+            _level("document_number_std_l = document_number_std_r", "same document number"),
+            _level(
+                "damerau_levenshtein(document_number_std_l, document_number_std_r) <= 1",
+                "document number one character apart",
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def locality_comparison() -> ComparisonCreator:
+    """Place of birth or locality (suburb, town)."""
+    return cl.CustomComparison(
+        output_column_name="locality",
+        comparison_description="locality or place of birth",
+        comparison_levels=[
+            cll.CustomLevel("locality_std_l IS NULL OR locality_std_r IS NULL").configure(
+                is_null_level=True, label_for_charts="locality missing"
+            ),
+            _level("locality_std_l = locality_std_r", "same locality"),
+            _level(
+                "jaro_winkler_similarity(locality_std_l, locality_std_r) >= 0.9", "locality alike"
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+#: Comparisons always used, then those switched on by column coverage.
+CORE_COMPARISONS = (name_comparison, dob_comparison, postcode_comparison, sex_comparison)
+OPTIONAL_COMPARISONS: dict[str, Callable[[], ComparisonCreator]] = {
+    "document_number_std": document_comparison,
+    "locality_std": locality_comparison,
+}
+
+_NOT_SAME_RECORD = "l.record_key <> r.record_key"
+
+
+def blocking_rules(optional_columns: list[str]) -> list[str]:
+    """Rules for candidate pairs: recall across sources without a pair explosion.
+
+    No rule is a name alone: a common name (Nguyen Van Anh, John Smith) would make
+    quadratically many pairs. Two mentions of one record are never compared.
+    """
+    rules = [
+        "l.dob = r.dob AND l.surname_phonetic = r.surname_phonetic",
+        "l.dob = r.dob AND l.first_name_canonical = r.first_name_canonical",
+        "l.name_key = r.name_key AND l.dob_year = r.dob_year",
+        "l.name_sound_key = r.name_sound_key AND l.dob = r.dob",
+        "l.name_sound_key = r.name_sound_key AND l.postcode_std = r.postcode_std",
+        "l.name_key = r.name_key AND l.dob_mmdd = r.dob_mmdd",
+        "l.name_key = r.name_key AND l.postcode_std = r.postcode_std",
+        "l.first_name_canonical = r.first_name_canonical AND l.surname_std = r.surname_std "
+        "AND l.dob_year = r.dob_year",
+        "l.dob = r.dob AND l.postcode_std = r.postcode_std",
+        "l.dob = r.dob AND left(l.surname_std, 1) = left(r.surname_std, 1)",
+        "l.surname_std = r.surname_std AND l.postcode_std = r.postcode_std",
+        "l.first_name_canonical = r.first_name_canonical AND l.postcode_std = r.postcode_std",
+        "l.dob = r.dob AND left(l.first_name, 1) = left(r.first_name, 1)",
+        "l.name_key = r.name_key AND (l.dob IS NULL OR r.dob IS NULL)",
+    ]
+    if "document_number_std" in optional_columns:
+        rules.append("l.document_number_std = r.document_number_std")
+    return [f"{rule} AND {_NOT_SAME_RECORD}" for rule in rules]
+
+
+#: Tight blocks for EM: each fixes some comparisons and trains the others.
+TRAINING_BLOCKS: tuple[str, ...] = (
+    "l.name_key = r.name_key AND l.dob = r.dob",
+    "l.dob = r.dob AND l.postcode_std = r.postcode_std",
+    "l.name_key = r.name_key AND l.postcode_std = r.postcode_std",
+)
+
+#: Deterministic rule used to estimate the prior match probability.
+PRIOR_RULES: tuple[str, ...] = ("l.name_key = r.name_key AND l.dob = r.dob",)
+
+
+def enabled_optional_columns(mentions: pd.DataFrame, min_coverage: float) -> list[str]:
+    """Optional comparison columns that enough mentions carry to be worth comparing."""
+    enabled = []
+    for column in OPTIONAL_COMPARISONS:
+        if column in mentions and len(mentions) and mentions[column].notna().mean() >= min_coverage:
+            enabled.append(column)
+    return enabled
+
+
+def settings(optional_columns: list[str], *, seed_uid: str = "reglink") -> SettingsCreator:
+    """The Splink settings for a dedupe over all mentions of all sources."""
+    comparisons: list[ComparisonCreator | dict[str, Any]] = [build() for build in CORE_COMPARISONS]
+    comparisons += [OPTIONAL_COMPARISONS[c]() for c in optional_columns]
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name=UNIQUE_ID,
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=[
+            CustomRule(rule, sql_dialect=_DIALECT) for rule in blocking_rules(optional_columns)
+        ],
+        additional_columns_to_retain=["source", "role", "record_key"],
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+        linker_uid=seed_uid,
+    )

@@ -1,0 +1,232 @@
+"""The resolve job: read sources, build mentions, link, cluster, and write the run folder."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from resolver.clustering import ClusterOptions, cluster
+from resolver.errors import InputError
+from resolver.files import write_csv, write_json
+from resolver.ingest import BLANKED_COLUMNS, REJECTED_COLUMNS, SourceTable, read_source
+from resolver.linkage import LinkageOptions, link
+from resolver.mapping import discover_sources
+from resolver.mentions import build_mentions
+from resolver.model import LINKAGE_COLUMNS
+from resolver.store import write_store
+
+Progress = Callable[[str], None]
+
+#: Columns of entities.csv, in order.
+ENTITY_COLUMNS = (
+    "mention_id",
+    "source",
+    "record_id",
+    "role",
+    "entity_id",
+    "entity_size",
+    "membership_probability",
+    "forenames",
+    "surname",
+    "dob",
+    "first_name",
+    "surname_std",
+    "name_key",
+)
+
+#: Columns of the store's mentions table (recorded values, then comparison forms).
+STORE_MENTION_COLUMNS = {
+    "mention_id": "mention_id",
+    "source": "source",
+    "kind": "kind",
+    "record_id": "record_id",
+    "record_key": "record_key",
+    "role": "role",
+    "forenames": "forenames",
+    "surname": "surname",
+    "maiden_surname": "maiden_surname",
+    "dob": "dob",
+    "sex_std": "sex",
+    "nationality_std": "nationality",
+    "postcode_std": "postcode",
+    "address": "address",
+    "locality": "locality",
+    "document_number_std": "document_number",
+    "event_date": "event_date",
+    "first_name": "first_name",
+    "first_name_canonical": "first_name_canonical",
+    "middle_names": "middle_names",
+    "surname_std": "surname_std",
+    "maiden_surname_std": "maiden_surname_std",
+    "name_key": "name_key",
+    "surname_phonetic": "surname_phonetic",
+    "postcode_sector": "postcode_sector",
+    "postcode_outward": "postcode_outward",
+}
+
+
+@dataclass(frozen=True)
+class ResolveOptions:
+    """Everything that shapes a resolve run."""
+
+    linkage: LinkageOptions = field(default_factory=LinkageOptions)
+    clustering: ClusterOptions = field(default_factory=ClusterOptions)
+    mapping: Path | None = None
+
+
+@dataclass
+class ResolveSummary:
+    """What a resolve run read, made and took."""
+
+    run_dir: Path
+    inputs: list[dict[str, Any]]
+    mentions: int
+    entities: int
+    links: int
+    candidate_pairs: int
+    rejected: int
+    refused_same_record: int
+    refused_dob_conflict: int
+    timings: dict[str, float]
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        data = asdict(self)
+        data["run_dir"] = str(self.run_dir)
+        return data
+
+
+def resolve(
+    data_dir: Path,
+    run_dir: Path,
+    options: ResolveOptions | None = None,
+    *,
+    progress: Progress | None = None,
+    extra_summary: dict[str, Any] | None = None,
+) -> ResolveSummary:
+    """Resolve every mention in ``data_dir`` into entities and write ``run_dir``."""
+    options = options or ResolveOptions()
+    say = progress or (lambda _: None)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    say("reading and validating sources")
+    tables = [read_source(spec) for spec in discover_sources(data_dir, options.mapping)]
+    timings["ingest"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    say("building and standardising mentions")
+    mentions = build_mentions(tables)
+    if mentions.empty:
+        raise InputError(
+            "no usable records: every row was rejected (see the reasons above)", path=str(data_dir)
+        )
+    timings["standardise"] = time.perf_counter() - clock
+
+    linked = link(mentions, options.linkage, progress=say)
+    timings.update(linked.timings)
+
+    clock = time.perf_counter()
+    say("clustering into entities")
+    clustering = cluster(mentions, linked.pairs, options.clustering)
+    timings["cluster"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    say("writing outputs")
+    run_dir.mkdir(parents=True, exist_ok=True)
+    entities = _entities_table(mentions, clustering.entities)
+    links = _links_table(linked.pairs, clustering.entities)
+    rejected = _rejected_table(tables)
+    inputs = [_input_summary(t) for t in tables]
+    summary = ResolveSummary(
+        run_dir=run_dir,
+        inputs=inputs,
+        mentions=len(mentions),
+        entities=int(entities["entity_id"].nunique()),
+        links=len(links),
+        candidate_pairs=linked.candidate_pairs,
+        rejected=len(rejected),
+        refused_same_record=clustering.refused_same_record,
+        refused_dob_conflict=clustering.refused_dob_conflict,
+        timings=timings,
+    )
+    write_csv(entities[list(ENTITY_COLUMNS)], run_dir / "entities.csv")
+    write_csv(links, run_dir / "links.csv")
+    write_csv(rejected, run_dir / "rejected.csv")
+    write_json(linked.model_json, run_dir / "model.json")
+    store_tables: dict[str, pd.DataFrame] = {f"records_{t.name}": t.records for t in tables}
+    store_mentions = mentions[list(STORE_MENTION_COLUMNS)].rename(columns=STORE_MENTION_COLUMNS)
+    store_tables.update(
+        mentions=store_mentions,
+        entities=entities[list(ENTITY_COLUMNS)],
+        links=links,
+        rejected=rejected,
+        blanked_cells=_blanked_table(tables),
+        comparison_input=mentions[list(LINKAGE_COLUMNS)],
+    )
+    timings["write"] = time.perf_counter() - clock
+    run_summary = {
+        **(extra_summary or {}),
+        "resolve": summary.as_dict(),
+        "options": _options_dict(options),
+        "optional_comparisons": linked.optional_columns,
+        "model_trained": linked.trained,
+    }
+    write_store(run_dir, store_tables, run_summary)
+    return summary
+
+
+def _entities_table(mentions: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
+    merged = mentions.merge(membership, on="mention_id", how="left", validate="one_to_one")
+    return merged.sort_values("mention_id").reset_index(drop=True)
+
+
+def _links_table(pairs: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
+    entity_of = membership.set_index("mention_id")["entity_id"]
+    links = pairs.copy()
+    links["in_entity"] = links["mention_id_l"].map(entity_of) == links["mention_id_r"].map(
+        entity_of
+    )
+    return links.sort_values(["mention_id_l", "mention_id_r"]).reset_index(drop=True)
+
+
+def _rejected_table(tables: list[SourceTable]) -> pd.DataFrame:
+    parts = [t.rejected for t in tables if len(t.rejected)]
+    if not parts:
+        return pd.DataFrame(columns=list(REJECTED_COLUMNS))
+    return pd.concat(parts, ignore_index=True)[list(REJECTED_COLUMNS)]
+
+
+def _blanked_table(tables: list[SourceTable]) -> pd.DataFrame:
+    parts = [t.blanked for t in tables if len(t.blanked)]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="string") for c in BLANKED_COLUMNS})
+    return pd.concat(parts, ignore_index=True).astype({"row": "int64"})
+
+
+def _input_summary(table: SourceTable) -> dict[str, Any]:
+    return {
+        "source": table.name,
+        "kind": table.spec.kind.name,
+        "file": str(table.spec.path),
+        "sha256": table.sha256,
+        "rows_read": table.rows_read,
+        "accepted": len(table.records),
+        "rejected": len(table.rejected),
+        "dates_blanked": len(table.blanked),
+    }
+
+
+def _options_dict(options: ResolveOptions) -> dict[str, Any]:
+    return {
+        "linkage": {
+            k: str(v) if isinstance(v, Path) else v for k, v in asdict(options.linkage).items()
+        },
+        "clustering": asdict(options.clustering),
+        "mapping": str(options.mapping) if options.mapping else None,
+    }

@@ -1,0 +1,71 @@
+"""The run store: one DuckDB file holding every stage's table, written atomically."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from resolver.errors import RunStateError
+from resolver.files import atomic_path
+from resolver.schema import CONTRACT_SOURCES, SOURCES, Source
+
+STORE_NAME = "reglink.duckdb"
+
+
+def empty_records(kind: Source) -> pd.DataFrame:
+    """An empty records table with the source's columns and types."""
+    columns: dict[str, Any] = {
+        "record_id": pd.Series(dtype="string"),
+        "_row": pd.Series(dtype="int64"),
+    }
+    for column in kind.columns:
+        dtype = "datetime64[ns]" if column in kind.date_columns else "string"
+        columns[column] = pd.Series(dtype=dtype)
+    return pd.DataFrame(columns)
+
+
+def write_store(run_dir: Path, tables: Mapping[str, pd.DataFrame], summary: dict[str, Any]) -> Path:
+    """Create ``reglink.duckdb`` from named tables; every contract source table exists."""
+    target = run_dir / STORE_NAME
+    all_tables = dict(tables)
+    for name in CONTRACT_SOURCES:
+        all_tables.setdefault(f"records_{name}", empty_records(SOURCES[name]))
+    with atomic_path(target) as temporary:
+        temporary.unlink()
+        con = duckdb.connect(str(temporary))
+        try:
+            for name, frame in all_tables.items():
+                con.register("frame_view", frame)
+                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM frame_view')
+                con.unregister("frame_view")
+            con.execute("CREATE TABLE run_summary (key VARCHAR, value VARCHAR)")
+            con.executemany(
+                "INSERT INTO run_summary VALUES (?, ?)",
+                [(k, json.dumps(v, default=str)) for k, v in summary.items()],
+            )
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+    return target
+
+
+def open_store(run_dir: Path, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open a run's store, with a clear error if the run folder is not a finished run."""
+    path = run_dir / STORE_NAME
+    if not path.is_file():
+        raise RunStateError(
+            f"{run_dir}: not a reglink run folder (no {STORE_NAME}); run 'reglink resolve' first"
+        )
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def read_summary(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """The run summary as a dict."""
+    return {
+        k: json.loads(v) for k, v in con.execute("SELECT key, value FROM run_summary").fetchall()
+    }
