@@ -184,7 +184,7 @@ def _resolve(
     console.print(
         f"[bold]{summary.mentions}[/] mentions -> [bold]{summary.entities}[/] entities "
         f"({summary.candidate_pairs} candidate pairs, {summary.links} links kept; "
-        f"{summary.refused_same_record + summary.refused_dob_conflict} refused by cannot-link)"
+        f"{summary.refused_links} refused by cannot-link)"
     )
     console.print(f"run folder: [bold]{out}[/]")
 

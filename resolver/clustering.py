@@ -7,7 +7,10 @@ deterministic). A link is refused when it would put into one entity
 * through a mention with no dob, two dates of birth that no recording error explains
   (when ``dob_conflicts`` is on): a missing-person report without a dob cannot chain two
   different people of the same name born years apart. Links between two recorded dobs
-  are left to the model, which has weighed the discrepancy itself,
+  are left to the model, which has weighed the discrepancy itself, or
+* two birth registrations of children with different first names (when
+  ``birth_conflicts`` is on): twins share a mother, a surname, a dob and an address, but
+  a child re-registered after the parents marry keeps its first name,
 
 which is the same as splitting any cluster that would join them at its weakest link.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+import jellyfish
 import numpy as np
 import pandas as pd
 
@@ -27,6 +31,7 @@ class ClusterOptions:
 
     threshold: float = 0.9
     dob_conflicts: bool = True
+    birth_conflicts: bool = True
 
 
 @dataclass
@@ -37,6 +42,7 @@ class Clustering:
     links_used: pd.DataFrame  # mention_id_l, mention_id_r, match_probability (edges joined)
     refused_same_record: int
     refused_dob_conflict: int
+    refused_birth_conflict: int
 
 
 def dobs_compatible(a: str, b: str) -> bool:
@@ -69,14 +75,26 @@ def _dob_conflict(left: set[str], right: set[str], judged: tuple[str | None, str
     return any(not dobs_compatible(x, y) and (x, y) not in exempt for x in left for y in right)
 
 
-class _Components:
-    """Union-find whose roots carry the record keys and dobs of their component."""
+def names_compatible(a: str, b: str) -> bool:
+    """Whether two standardised first names could be one child's (equal, nickname, typo)."""
+    return a == b or jellyfish.jaro_winkler_similarity(a, b) >= 0.85 or a in b or b in a
 
-    def __init__(self, record_keys: list[str], dobs: list[str | None]) -> None:
+
+def _birth_name_conflict(left: set[str], right: set[str]) -> bool:
+    return any(not names_compatible(x, y) for x in left for y in right)
+
+
+class _Components:
+    """Union-find whose roots carry their component's record keys, dobs and birth names."""
+
+    def __init__(
+        self, record_keys: list[str], dobs: list[str | None], birth_names: list[str | None]
+    ) -> None:
         self.parent = list(range(len(record_keys)))
         self.size = [1] * len(record_keys)
         self.records: list[set[str]] = [{k} for k in record_keys]
         self.dobs: list[set[str]] = [{d} if d else set() for d in dobs]
+        self.birth_names: list[set[str]] = [{n} if n else set() for n in birth_names]
 
     def find(self, i: int) -> int:
         root = i
@@ -93,8 +111,10 @@ class _Components:
         self.size[a] += self.size[b]
         self.records[a] |= self.records[b]
         self.dobs[a] |= self.dobs[b]
+        self.birth_names[a] |= self.birth_names[b]
         self.records[b] = set()
         self.dobs[b] = set()
+        self.birth_names[b] = set()
 
 
 def cluster(mentions: pd.DataFrame, pairs: pd.DataFrame, options: ClusterOptions) -> Clustering:
@@ -102,14 +122,14 @@ def cluster(mentions: pd.DataFrame, pairs: pd.DataFrame, options: ClusterOptions
     ids = mentions["mention_id"].tolist()
     index = {m: i for i, m in enumerate(ids)}
     dobs = [d if isinstance(d, str) else None for d in mentions["dob_str"].tolist()]
-    components = _Components(mentions["record_key"].tolist(), dobs)
+    components = _Components(mentions["record_key"].tolist(), dobs, _birth_names(mentions))
 
     strong = pairs.loc[pairs["match_probability"] >= options.threshold]
     strong = strong.sort_values(
         ["match_probability", "mention_id_l", "mention_id_r"], ascending=[False, True, True]
     )
     used: list[int] = []
-    refused_record = refused_dob = 0
+    refused_record = refused_dob = refused_birth = 0
     lefts = strong["mention_id_l"].map(index).to_numpy()
     rights = strong["mention_id_r"].map(index).to_numpy()
     for position, (left, right) in enumerate(zip(lefts, rights, strict=True)):
@@ -128,6 +148,11 @@ def cluster(mentions: pd.DataFrame, pairs: pd.DataFrame, options: ClusterOptions
         ):
             refused_dob += 1
             continue
+        if options.birth_conflicts and _birth_name_conflict(
+            components.birth_names[a], components.birth_names[b]
+        ):
+            refused_birth += 1
+            continue
         components.union(a, b)
         used.append(position)
 
@@ -145,7 +170,20 @@ def cluster(mentions: pd.DataFrame, pairs: pd.DataFrame, options: ClusterOptions
         links_used=links_used.reset_index(drop=True),
         refused_same_record=refused_record,
         refused_dob_conflict=refused_dob,
+        refused_birth_conflict=refused_birth,
     )
+
+
+def _birth_names(mentions: pd.DataFrame) -> list[str | None]:
+    """First names of children as registered at birth (None for every other mention)."""
+    if not {"kind", "role", "first_name_canonical"} <= set(mentions.columns):
+        return [None] * len(mentions)
+    is_child = (mentions["kind"] == "births") & (mentions["role"] == "child")
+    names = mentions["first_name_canonical"].astype("object").tolist()
+    return [
+        n if child and isinstance(n, str) else None
+        for n, child in zip(names, is_child, strict=True)
+    ]
 
 
 def _entity_ids(entities: pd.DataFrame) -> pd.Series:

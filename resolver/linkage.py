@@ -83,7 +83,10 @@ def link(
     if trained:
         started = time.perf_counter()
         say("training: prior and u probabilities")
+        starting_values = linker.misc.save_model_to_json()
         _train(linker, len(frame), options, say)
+        completed = fill_untrained(linker.misc.save_model_to_json(), starting_values)
+        linker = Linker(table, completed, log_level=logging.WARNING)
         timings["train"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -128,6 +131,28 @@ def _train(linker: Linker, n: int, options: LinkageOptions, say: Progress) -> No
             )
         except Exception as exc:  # Splink raises generic errors when a block is too sparse
             log.warning("EM on %s skipped: %s", block, exc)
+
+
+def fill_untrained(trained: dict[str, Any], starting: dict[str, Any]) -> dict[str, Any]:
+    """Give every level the data left untrained a documented, conservative value.
+
+    A level with no pairs in any EM block keeps its declared starting m probability; a level
+    with no pairs in the u sample takes the largest u of its comparison's other non-else
+    levels, so that an unmeasured level never counts as stronger evidence than a measured one.
+    """
+    completed = json.loads(json.dumps(trained))
+    for comparison, declared in zip(completed["comparisons"], starting["comparisons"], strict=True):
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        declared_levels = [
+            lv for lv in declared["comparison_levels"] if not lv.get("is_null_level")
+        ]
+        measured_u = [lv["u_probability"] for lv in levels[:-1] if lv.get("u_probability")]
+        for level, start in zip(levels, declared_levels, strict=True):
+            if level.get("m_probability") is None:
+                level["m_probability"] = start.get("m_probability") or 0.01
+            if level.get("u_probability") is None:
+                level["u_probability"] = max(measured_u, default=0.001)
+    return completed
 
 
 def _load_model(path: Path) -> dict[str, Any]:

@@ -53,6 +53,7 @@ def _role_mentions(table: SourceTable, role_index: int) -> pd.DataFrame:
             "record_key": table.name + ":" + rows["record_id"],
         }
     )
+    out["relative_names"] = _relative_names(rows, role.relatives)
     for field_name in MENTION_FIELDS:
         column = role.columns.get(field_name)
         if column is None:
@@ -71,6 +72,35 @@ def _sound_key(name_key: str) -> str | None:
     return " ".join(codes) or None
 
 
+def _relative_names(rows: pd.DataFrame, relatives: tuple[tuple[str, ...], ...]) -> pd.Series:
+    """Full names of the relatives named on each record, `|`-separated ('' when none)."""
+    joined = pd.Series("", index=rows.index, dtype="object")
+    for columns in relatives:
+        full = rows[columns[0]].astype(str).str.strip()
+        for column in columns[1:]:
+            full = (full + " " + rows[column].astype(str).str.strip()).str.strip()
+        has_both = full.str.contains(" ", regex=False) | (len(columns) == 1)
+        full = full.where(has_both & (full != ""), "")
+        joined = joined.where(full == "", joined + "|" + full)
+    return joined.str.strip("|")
+
+
+def _relative_keys(relative_names: pd.Series) -> pd.Series:
+    """Order-insensitive name keys of each mention's relatives (a list, empty when none)."""
+    exploded = relative_names.fillna("").str.split("|").explode()
+    exploded = exploded[exploded.astype(bool)]
+    if exploded.empty:
+        return pd.Series([[] for _ in range(len(relative_names))], index=relative_names.index)
+    blank = pd.Series(pd.NA, index=exploded.index, dtype="string")
+    keys = standardise_names(exploded.astype("string"), blank)["name_key"].dropna()
+    grouped = keys.groupby(level=0).agg(lambda values: sorted(set(values)))
+    return (
+        relative_names.index.to_series()
+        .map(grouped)
+        .map(lambda value: value if isinstance(value, list) else [])
+    )
+
+
 def standardise_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
     """Add the comparison forms Splink and the rules use; the recorded values stay as they were."""
     m = mentions.copy()
@@ -80,6 +110,8 @@ def standardise_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
     m = pd.concat([m, names], axis=1)
     m["name_tokens"] = m["name_key"].map(lambda key: key.split() if isinstance(key, str) else [])
     m["name_sound_key"] = map_unique(m["name_key"], _sound_key)
+    m["relative_keys"] = _relative_keys(m["relative_names"])
+    m["first_surname_key"] = (m["first_name_canonical"] + " " + m["surname_std"]).astype("string")
     m["sex_std"] = normalise_sex(m["sex"])
     m["nationality_std"] = to_iso3(m["nationality"])
     postcodes = normalise_postcode(m["postcode"])

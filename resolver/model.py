@@ -33,6 +33,8 @@ LINKAGE_COLUMNS: tuple[str, ...] = (
     "name_key",
     "name_tokens",
     "name_sound_key",
+    "first_surname_key",
+    "relative_keys",
     "dob",
     "dob_swapped",
     "dob_year",
@@ -71,7 +73,7 @@ def name_comparison() -> ComparisonCreator:
                 "AND list_has_any(surname_aliases_l, surname_aliases_r)",
                 "same first name or nickname, same surname or maiden name",
             ).configure(
-                tf_adjustment_column="surname_std",
+                tf_adjustment_column="first_surname_key",
                 disable_tf_exact_match_detection=True,
                 m_probability=0.1,
             ),
@@ -169,6 +171,31 @@ def sex_comparison() -> ComparisonCreator:
     )
 
 
+def relatives_comparison() -> ComparisonCreator:
+    """The same partner named on both records (a mother's two births with one father).
+
+    Positive evidence only: not sharing a named relative (a second partner, another
+    guardian) is given no weight, so the 'else' level is fixed at a Bayes factor of one.
+    """
+    return cl.CustomComparison(
+        output_column_name="relatives",
+        comparison_description="named relatives",
+        comparison_levels=[
+            cll.CustomLevel("len(relative_keys_l) = 0 OR len(relative_keys_r) = 0").configure(
+                is_null_level=True, label_for_charts="no relatives named"
+            ),
+            _level("list_has_any(relative_keys_l, relative_keys_r)", "a named relative shared"),
+            cll.ElseLevel().configure(
+                m_probability=0.5,
+                u_probability=0.5,
+                fix_m_probability=True,
+                fix_u_probability=True,
+                label_for_charts="no named relative shared (no weight)",
+            ),
+        ],
+    )
+
+
 def document_comparison() -> ComparisonCreator:
     """Travel document or other identity number."""
     return cl.CustomComparison(
@@ -207,7 +234,13 @@ def locality_comparison() -> ComparisonCreator:
 
 
 #: Comparisons always used, then those switched on by column coverage.
-CORE_COMPARISONS = (name_comparison, dob_comparison, postcode_comparison, sex_comparison)
+CORE_COMPARISONS = (
+    name_comparison,
+    dob_comparison,
+    postcode_comparison,
+    sex_comparison,
+    relatives_comparison,
+)
 OPTIONAL_COMPARISONS: dict[str, Callable[[], ComparisonCreator]] = {
     "document_number_std": document_comparison,
     "locality_std": locality_comparison,

@@ -92,7 +92,13 @@ class ResolveSummary:
     rejected: int
     refused_same_record: int
     refused_dob_conflict: int
+    refused_birth_conflict: int
     timings: dict[str, float]
+
+    @property
+    def refused_links(self) -> int:
+        """Links refused by any cannot-link constraint."""
+        return self.refused_same_record + self.refused_dob_conflict + self.refused_birth_conflict
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -153,6 +159,7 @@ def resolve(
         rejected=len(rejected),
         refused_same_record=clustering.refused_same_record,
         refused_dob_conflict=clustering.refused_dob_conflict,
+        refused_birth_conflict=clustering.refused_birth_conflict,
         timings=timings,
     )
     write_csv(entities[list(ENTITY_COLUMNS)], run_dir / "entities.csv")

@@ -32,6 +32,9 @@ class Role:
     columns: dict[str, str]
     #: the role exists on a record only when one of these columns is non-empty
     presence: tuple[str, ...] = ()
+    #: the person's partner as named on the same record, as the columns of the full name.
+    #: Only partners: siblings share parents and guardians, so those prove nothing.
+    relatives: tuple[tuple[str, ...], ...] = ()
 
     def presence_columns(self) -> tuple[str, ...]:
         """Columns whose non-emptiness means this person was recorded."""
@@ -121,6 +124,7 @@ BIRTHS = Source(
                 "event_date": "registration_date",
             },
             presence=("mother_forenames", "mother_surname", "mother_maiden_surname"),
+            relatives=(("father_forenames", "father_surname"),),
         ),
         Role(
             "father",
@@ -131,6 +135,10 @@ BIRTHS = Source(
                 "nationality": "father_nationality",
                 "event_date": "registration_date",
             },
+            relatives=(
+                ("mother_forenames", "mother_surname"),
+                ("mother_forenames", "mother_maiden_surname"),
+            ),
         ),
     ),
 )
