@@ -206,19 +206,39 @@ def evaluate(
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
-    """Score a run's entities against a ground truth (pairwise, B-cubed, per source pair)."""
-    from reglink.reporting import print_evaluation
+    """Score a run against a ground truth: entities (pairwise, B-cubed, per source pair) and,
+    once flagged, the planted patterns found and decoys flagged."""
+    import pandas as pd
+
+    from reglink.reporting import print_evaluation, print_flag_evaluation
     from resolver.evaluate import evaluate as run_evaluate
     from resolver.evaluate import read_truth
     from resolver.store import open_store
 
     with open_store(run_dir) as con:
         entities = con.execute("SELECT mention_id, entity_id, source FROM entities").df()
+        has_flags = bool(
+            con.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'flags'"
+            ).fetchone()[0]  # type: ignore[index]
+        )
     result = run_evaluate(entities, read_truth(truth))
+    truth_dir = truth if (truth / "mentions.csv").is_file() else truth / "truth"
+    flagged = None
+    if has_flags and (run_dir / "flags.csv").is_file():
+        from reglink.flag_evaluation import evaluate_flags
+
+        flags = pd.read_csv(run_dir / "flags.csv", dtype={"score": int}, keep_default_na=False)
+        flagged = evaluate_flags(flags, truth_dir)
     if as_json:
-        console.print_json(json.dumps(result.as_dict()))
+        document = result.as_dict()
+        if flagged is not None:
+            document["flags"] = flagged.as_dict()
+        console.print_json(json.dumps(document))
     else:
         print_evaluation(console, result)
+        if flagged is not None:
+            print_flag_evaluation(console, flagged)
 
 
 @app.command()
@@ -246,11 +266,41 @@ def _not_yet(command: str) -> None:
     raise NotAvailableError(f"'reglink {command}' is not available in reglink {__version__} yet")
 
 
+ParamOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--param",
+        "-p",
+        help="Override a rule parameter, e.g. prolific_father.min_births=4 (repeatable).",
+    ),
+]
+
+
 @app.command()
 @friendly_errors
-def flag(run_dir: RunDir, config: ConfigOpt = None) -> None:
+def flag(
+    run_dir: RunDir,
+    config: ConfigOpt = None,
+    param: ParamOpt = None,
+    top: Annotated[int, typer.Option(min=0, help="Flags to list at the end.")] = 15,
+) -> None:
     """Run the rule catalogue over a resolved run and write flags.csv and flags.json."""
-    _not_yet("flag")
+    _flag(run_dir, config, param or [], top)
+
+
+def _flag(run_dir: Path, config: Path | None, params: list[str], top: int) -> None:
+    from reglink.config import load_config
+    from reglink.reporting import print_flags, print_rule_statuses
+    from resolver.store import open_store
+    from rules import apply_overrides, config_from_mapping, run_rules, write_flags
+
+    rule_config = apply_overrides(config_from_mapping(load_config(config)), params)
+    with console.status("running rules"), open_store(run_dir, read_only=False) as con:
+        result = run_rules(con, params=rule_config)
+        paths = write_flags(result, con, run_dir)
+    print_rule_statuses(console, result)
+    print_flags(console, result.flags, top)
+    console.print(f"flags: [bold]{paths['csv']}[/], [bold]{paths['json']}[/]")
 
 
 @app.command()
@@ -287,9 +337,11 @@ def run(
     threshold: ThresholdOpt = None,
     model: ModelOpt = None,
     threads: ThreadsOpt = None,
+    param: ParamOpt = None,
 ) -> None:
-    """Resolve, flag and report in one go (the stages available in this version)."""
+    """Resolve and flag in one go (reports come with the report and stats commands)."""
     _resolve(data_dir, out, config, mapping, threshold, model, threads, None)
+    _flag(out, config, param or [], 15)
 
 
 @app.command()
@@ -301,7 +353,7 @@ def demo(
     persons: Annotated[int, typer.Option(min=200, help="Background persons to generate.")] = 3000,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 42,
 ) -> None:
-    """Generate a synthetic scenario, resolve it, and score the result against its truth."""
+    """Generate a synthetic scenario, resolve it, score it against its truth, and flag it."""
     from synthetic import generate
 
     data_dir, run_dir = out / "data", out / "run"
@@ -310,6 +362,7 @@ def demo(
     console.print(_format_generation(summary))
     _resolve(data_dir, run_dir, None, None, None, None, None, None)
     evaluate(run_dir, data_dir / "truth", as_json=False)
+    _flag(run_dir, None, [], 15)
 
 
 def main() -> None:

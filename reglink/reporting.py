@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from resolver.evaluate import Evaluation
@@ -43,3 +47,52 @@ def print_evaluation(console: Console, result: Evaluation) -> None:
             row["sources"], str(row["true_pairs"]), str(row["found"]), f"{row['recall']:.4f}"
         )
     console.print(by_source)
+
+
+def print_rule_statuses(console: Console, run: Any) -> None:
+    """One line per rule: flags raised and time, or the error of a rule that failed."""
+    for status in run.statuses:
+        if status.status == "ok":
+            console.print(
+                f"  rule {status.rule_id:<30} {status.flags:>5} flags  ({status.seconds:.2f} s)"
+            )
+        else:
+            console.print(f"  [red]rule {status.rule_id} failed:[/] {escape(str(status.error))}")
+
+
+def print_flags(console: Console, flags: pd.DataFrame, top: int) -> None:
+    """The highest-scoring flags as a ranked table."""
+    if flags.empty or top == 0:
+        console.print("no flags raised")
+        return
+    table = Table(title=f"Top {min(top, len(flags))} of {len(flags)} flags")
+    for column in ("rank", "score", "severity", "rule", "summary"):
+        table.add_column(column, justify="right" if column in ("rank", "score") else "left")
+    for rank, row in enumerate(flags.head(top).itertuples(), start=1):
+        table.add_row(
+            str(rank), str(row.score), str(row.severity), str(row.rule_id), escape(str(row.summary))
+        )
+    console.print(table)
+
+
+def print_flag_evaluation(console: Console, result: Any) -> None:
+    """Planted patterns with the rank of the flag that found them; decoys that were flagged."""
+    table = Table(title=f"Planted patterns flagged: {result.found} of {len(result.planted)}")
+    for column in ("pattern", "subject", "found", "rank", "score"):
+        table.add_column(column)
+    for item in result.planted:
+        table.add_row(
+            item.pattern,
+            escape(item.subject[:40]),
+            "yes" if item.found else "[red]no[/]",
+            "-" if item.rank is None else str(item.rank),
+            "-" if item.score is None else str(item.score),
+        )
+    console.print(table)
+    if result.decoys_flagged:
+        for decoy in result.decoys_flagged:
+            console.print(
+                f"[red]decoy flagged:[/] {decoy['decoy']} {escape(str(decoy['subject']))} by {decoy['rule_id']}"
+            )
+    else:
+        console.print("no decoy flagged")
