@@ -91,8 +91,8 @@ def print_flag_evaluation(console: Console, result: Any) -> None:
     console.print(table)
     if result.decoys_flagged:
         for decoy in result.decoys_flagged:
-            console.print(
-                f"[red]decoy flagged:[/] {decoy['decoy']} {escape(str(decoy['subject']))} by {decoy['rule_id']}"
-            )
+            subject = escape(str(decoy["subject"]))
+            rule = decoy["rule_id"]
+            console.print(f"[red]decoy flagged:[/] {decoy['decoy']} {subject} by {rule}")
     else:
         console.print("no decoy flagged")
