@@ -64,7 +64,7 @@ _HOW_TO = '''\
        description = "What it finds, in words an analyst can check against the SQL."
        loophole = "The systemic gap or typology this evidences."
        severity = "What makes a finding of this rule more or less severe."
-       subject_type = "address"          # entity, cohort, passport, address, name or report
+       subject_type = "address"  # entity, cohort, passport, address, name or report
        params = SharedPhoneParams()
 
        def sql(self, p: SharedPhoneParams) -> str:

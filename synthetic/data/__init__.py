@@ -1,0 +1,1 @@
+"""Reference data for the generator (name frequencies, places, sponsors) as CSV files."""
