@@ -76,7 +76,7 @@ OutDir = Annotated[
 ]
 ConfigOpt = Annotated[
     Path | None,
-    typer.Option("--config", "-c", help="TOML config ([resolve] and [rules.*] sections)."),
+    typer.Option("--config", "-c", help="TOML config (\\[resolve] and \\[rules.*] sections)."),
 ]
 MappingOpt = Annotated[
     Path | None,
