@@ -57,7 +57,8 @@ def _role_mentions(table: SourceTable, role_index: int) -> pd.DataFrame:
     for field_name in MENTION_FIELDS:
         column = role.columns.get(field_name)
         if column is None:
-            out[field_name] = pd.NaT if field_name in ("dob", "event_date") else None
+            empty = pd.NaT if field_name in ("dob", "event_date") else None
+            out[field_name] = role.implied.get(field_name, empty)
         elif field_name in ("dob", "event_date"):
             out[field_name] = rows[column]
         else:
@@ -92,7 +93,18 @@ def _relative_keys(relative_names: pd.Series) -> pd.Series:
     if exploded.empty:
         return pd.Series([[] for _ in range(len(relative_names))], index=relative_names.index)
     blank = pd.Series(pd.NA, index=exploded.index, dtype="string")
-    keys = standardise_names(exploded.astype("string"), blank)["name_key"].dropna()
+    names = standardise_names(exploded.astype("string"), blank)
+    # The whole name, and first name + last name alone: a relative's middle name is as
+    # often dropped as their own.
+    short = [
+        " ".join(sorted({first, tokens[-1]})) if isinstance(first, str) and len(tokens) else None
+        for first, tokens in zip(
+            names["first_name_canonical"].tolist(), names["forename_tokens"].tolist(), strict=True
+        )
+    ]
+    keys = pd.concat(
+        [names["name_key"], pd.Series(short, index=names.index, dtype="string")]
+    ).dropna()
     grouped = keys.groupby(level=0).agg(lambda values: sorted(set(values)))
     return (
         relative_names.index.to_series()
@@ -131,4 +143,22 @@ def standardise_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
     m["dob_year"] = dob.dt.year.astype("Int64")
     m["dob_mmdd"] = dob.dt.strftime("%m-%d")
     m["dob_str"] = dob.dt.strftime("%Y-%m-%d")
+    m["birth_year_lo"], m["birth_year_hi"] = _birth_year_range(m)
     return m
+
+
+def _birth_year_range(m: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Earliest and latest possible year of birth: the dob's year, else from a stated age.
+
+    Someone aged ``a`` on a date in year ``y`` was born in ``y - a - 1`` or ``y - a``; an age
+    that is not a whole number of years from 0 to 120 gives no range.
+    """
+    stated = m["age"] if "age" in m else pd.Series(None, index=m.index, dtype="object")
+    age = pd.to_numeric(stated, errors="coerce")
+    age = age.where((age >= 0) & (age <= 120) & (age == age.round()))
+    event_year = m["event_date"].dt.year
+    from_age_hi = (event_year - age).astype("Int64")
+    year = m["dob_year"]
+    lo = year.fillna(from_age_hi - 1).astype("Int64")
+    hi = year.fillna(from_age_hi).astype("Int64")
+    return lo, hi

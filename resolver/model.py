@@ -40,6 +40,8 @@ LINKAGE_COLUMNS: tuple[str, ...] = (
     "dob_year",
     "dob_mmdd",
     "dob_str",
+    "birth_year_lo",
+    "birth_year_hi",
     "sex_std",
     "postcode_std",
     "postcode_sector",
@@ -102,6 +104,10 @@ def name_comparison() -> ComparisonCreator:
     )
 
 
+#: Share of true matches whose two recorded dobs differ beyond any recording error.
+DOB_MISMATCH_M = 0.002
+
+
 def dob_comparison() -> ComparisonCreator:
     """Date of birth, with day/month swaps and off-by-one years as their own levels."""
     return cl.CustomComparison(
@@ -117,9 +123,51 @@ def dob_comparison() -> ComparisonCreator:
                 "dob_mmdd_l = dob_mmdd_r AND abs(dob_year_l - dob_year_r) = 1", "year off by one"
             ),
             _level("damerau_levenshtein(dob_str_l, dob_str_r) <= 1", "one character apart"),
-            cll.ElseLevel(),
+            # Fixed, not trained: EM on name + postcode blocks sees same-name siblings at one
+            # address as matches and learns that true matches often disagree on dob.
+            cll.ElseLevel().configure(
+                m_probability=DOB_MISMATCH_M, fix_m_probability=True, label_for_charts="dob differs"
+            ),
         ],
     )
+
+
+def age_comparison() -> ComparisonCreator:
+    """Year of birth from a stated age (a missing-person report often has no dob).
+
+    Only weighs pairs where at least one side has no dob: between two recorded dobs the dob
+    comparison has already counted the year, and must not be counted twice. Such pairs are
+    too rare for training to see, so m and u are declared: a stated age is right to within
+    its year for most reports, and two people drawn at random are born within one year of
+    each other about one time in forty.
+    """
+    overlap = "birth_year_lo_l <= birth_year_hi_r AND birth_year_lo_r <= birth_year_hi_l"
+    return cl.CustomComparison(
+        output_column_name="age",
+        comparison_description="year of birth from a stated age",
+        comparison_levels=[
+            cll.CustomLevel(
+                "(dob_l IS NOT NULL AND dob_r IS NOT NULL) "
+                "OR birth_year_lo_l IS NULL OR birth_year_lo_r IS NULL"
+            ).configure(is_null_level=True, label_for_charts="both dobs recorded, or no age"),
+            _level(overlap, "stated age agrees").configure(**_fixed(0.9, 0.025)),
+            _level(
+                "birth_year_lo_l <= birth_year_hi_r + 2 AND birth_year_lo_r <= birth_year_hi_l + 2",
+                "stated age within two years",
+            ).configure(**_fixed(0.07, 0.05)),
+            cll.ElseLevel().configure(**_fixed(0.03, 0.925)),
+        ],
+    )
+
+
+def _fixed(m: float, u: float) -> dict[str, Any]:
+    """Level settings with m and u declared and kept out of training."""
+    return {
+        "m_probability": m,
+        "u_probability": u,
+        "fix_m_probability": True,
+        "fix_u_probability": True,
+    }
 
 
 def postcode_comparison() -> ComparisonCreator:
@@ -186,18 +234,18 @@ def relatives_comparison() -> ComparisonCreator:
             ),
             _level("list_has_any(relative_keys_l, relative_keys_r)", "a named relative shared"),
             cll.ElseLevel().configure(
-                m_probability=0.5,
-                u_probability=0.5,
-                fix_m_probability=True,
-                fix_u_probability=True,
-                label_for_charts="no named relative shared (no weight)",
+                **_fixed(0.5, 0.5), label_for_charts="no named relative shared (no weight)"
             ),
         ],
     )
 
 
 def document_comparison() -> ComparisonCreator:
-    """Travel document or other identity number."""
+    """Travel document or other identity number.
+
+    A different number is given no weight: passports are renewed and replaced, so one
+    person's applications years apart carry different numbers.
+    """
     return cl.CustomComparison(
         output_column_name="document_number",
         comparison_description="document number",
@@ -210,7 +258,9 @@ def document_comparison() -> ComparisonCreator:
                 "damerau_levenshtein(document_number_std_l, document_number_std_r) <= 1",
                 "document number one character apart",
             ),
-            cll.ElseLevel(),
+            cll.ElseLevel().configure(
+                **_fixed(0.5, 0.5), label_for_charts="different document number (no weight)"
+            ),
         ],
     )
 
@@ -237,6 +287,7 @@ def locality_comparison() -> ComparisonCreator:
 CORE_COMPARISONS = (
     name_comparison,
     dob_comparison,
+    age_comparison,
     postcode_comparison,
     sex_comparison,
     relatives_comparison,
@@ -289,10 +340,19 @@ PRIOR_RULES: tuple[str, ...] = ("l.name_key = r.name_key AND l.dob = r.dob",)
 
 
 def enabled_optional_columns(mentions: pd.DataFrame, min_coverage: float) -> list[str]:
-    """Optional comparison columns that enough mentions carry to be worth comparing."""
+    """Optional comparison columns that enough mentions of some source carry to be compared.
+
+    Coverage is judged per source: a passport number that only visa applications record
+    still links a person's repeated applications, and is simply not recorded elsewhere.
+    """
+    if not len(mentions):
+        return []
     enabled = []
     for column in OPTIONAL_COMPARISONS:
-        if column in mentions and len(mentions) and mentions[column].notna().mean() >= min_coverage:
+        if column not in mentions:
+            continue
+        coverage = mentions[column].notna().groupby(mentions["source"]).mean()
+        if coverage.max() >= min_coverage:
             enabled.append(column)
     return enabled
 

@@ -21,6 +21,7 @@ MENTION_FIELDS: tuple[str, ...] = (
     "locality",
     "document_number",
     "event_date",
+    "age",
 )
 
 
@@ -35,6 +36,8 @@ class Role:
     #: the person's partner as named on the same record, as the columns of the full name.
     #: Only partners: siblings share parents and guardians, so those prove nothing.
     relatives: tuple[tuple[str, ...], ...] = ()
+    #: fields the role itself implies where no column records them (a mother's sex)
+    implied: dict[str, str] = field(default_factory=dict)
 
     def presence_columns(self) -> tuple[str, ...]:
         """Columns whose non-emptiness means this person was recorded."""
@@ -107,7 +110,8 @@ BIRTHS = Source(
                 "sex": "child_sex",
                 "postcode": "postcode",
                 "address": "usual_address",
-                "locality": "child_birthplace",
+                # child_birthplace is not compared: siblings and twins share it, and it
+                # names a hospital where a parent's birthplace names a town.
                 "event_date": "registration_date",
             },
         ),
@@ -121,10 +125,12 @@ BIRTHS = Source(
                 "nationality": "mother_nationality",
                 "postcode": "postcode",
                 "address": "usual_address",
+                "locality": "mother_birthplace",
                 "event_date": "registration_date",
             },
             presence=("mother_forenames", "mother_surname", "mother_maiden_surname"),
             relatives=(("father_forenames", "father_surname"),),
+            implied={"sex": "F"},
         ),
         Role(
             "father",
@@ -133,12 +139,14 @@ BIRTHS = Source(
                 "surname": "father_surname",
                 "dob": "father_dob",
                 "nationality": "father_nationality",
+                "locality": "father_birthplace",
                 "event_date": "registration_date",
             },
             relatives=(
                 ("mother_forenames", "mother_surname"),
                 ("mother_forenames", "mother_maiden_surname"),
             ),
+            implied={"sex": "M"},
         ),
     ),
 )
@@ -270,6 +278,7 @@ MISSING = Source(
                 "sex": "sex",
                 "nationality": "nationality",
                 "event_date": "report_date",
+                "age": "approx_age",
             },
         ),
     ),
