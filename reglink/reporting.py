@@ -35,7 +35,8 @@ def print_evaluation(console: Console, result: Evaluation) -> None:
     console.print(
         f"mentions evaluated {result.mentions_evaluated}; true pairs {result.true_pairs}, "
         f"predicted {result.predicted_pairs}, correct {result.true_positive_pairs}; "
-        f"in truth but not in the run (rejected) {result.mentions_not_in_run}"
+        "in truth but not in the run (rejected rows, counted as missed) "
+        f"{result.mentions_not_in_run}"
     )
     by_source = Table(title="Recall by source pair", show_header=True)
     by_source.add_column("sources")

@@ -57,11 +57,18 @@ def _pairs(sizes: pd.Series) -> int:
 
 
 def evaluate(entities: pd.DataFrame, truth: pd.DataFrame) -> Evaluation:
-    """Compare entities (mention_id, entity_id, source) with truth (mention_id, person_id)."""
-    joined = entities[["mention_id", "entity_id", "source"]].merge(
-        truth, on="mention_id", how="inner"
+    """Compare entities (mention_id, entity_id, source) with truth (mention_id, person_id).
+
+    A true mention the run does not hold (its row was rejected) counts as a singleton the
+    run failed to link, so rejecting rows can never raise recall.
+    """
+    joined = truth.merge(
+        entities[["mention_id", "entity_id", "source"]], on="mention_id", how="left"
     )
-    not_in_run = int((~truth["mention_id"].isin(entities["mention_id"])).sum())
+    absent = joined["entity_id"].isna()
+    not_in_run = int(absent.sum())
+    joined.loc[absent, "entity_id"] = "not-in-run:" + joined.loc[absent, "mention_id"]
+    joined.loc[absent, "source"] = joined.loc[absent, "mention_id"].str.split(":").str[0]
     not_in_truth = int((~entities["mention_id"].isin(truth["mention_id"])).sum())
     predicted = _pairs(joined.groupby("entity_id").size())
     actual = _pairs(joined.groupby("person_id").size())

@@ -336,6 +336,8 @@ PERSON = Source(
                 "locality": "locality",
                 "document_number": "document_number",
             },
+            # A generic list identifies a person by name or by an identity number.
+            presence=("forenames", "surname", "document_number"),
         ),
     ),
 )

@@ -73,9 +73,15 @@ def test_split_and_merge_errors_are_counted(truth: pd.DataFrame) -> None:
     assert by_pair["schools-visas"] == (1, 0)
 
 
-def test_mentions_missing_from_the_run_are_reported_not_scored(truth: pd.DataFrame) -> None:
+def test_mentions_missing_from_the_run_count_as_missed_links(truth: pd.DataFrame) -> None:
+    # Only P1's mother and applicant reached the run (the rest were rejected).
     entities = _entities({"births:1:mother": "E1", "visas:1:applicant": "E1", "extra:9:x": "E9"})
     result = evaluate(entities, truth)
     assert result.mentions_not_in_run == 4
     assert result.mentions_not_in_truth == 1
-    assert result.pairwise_f1 == 1.0
+    assert result.true_pairs == 4  # the truth's pairs, whatever the run dropped
+    assert result.true_positive_pairs == 1
+    assert result.pairwise_precision == 1.0
+    assert result.pairwise_recall == pytest.approx(0.25)
+    by_pair = {r["sources"]: (r["true_pairs"], r["found"]) for r in result.source_pair_recall}
+    assert by_pair["births-schools"] == (2, 0)
