@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from resolver.errors import InputError
+from rules.cases import case_ranks
 
 
 @dataclass
@@ -18,8 +19,11 @@ class PlantedResult:
     pattern: str
     subject: str
     found: bool
+    #: 1-based position of the finding flag in flags.csv
     rank: int | None
     score: int | None
+    #: 1-based rank of the finding flag's case (None for flags written before cases)
+    case_rank: int | None = None
 
 
 @dataclass
@@ -60,13 +64,16 @@ def evaluate_flags(flags: pd.DataFrame, truth_dir: Path) -> FlagEvaluation:
     """Match flags (ranked as given) to ``planted.csv`` and ``decoys.csv`` in ``truth_dir``.
 
     A planted pattern is found when a flag of the rule of the same name rests on at least
-    one of its evidence mentions; its rank is that flag's 1-based position. A decoy counts as
-    flagged when one flag's evidence holds two or more of the decoy's mentions.
+    one of its evidence mentions; its rank is that flag's 1-based position, and its case rank
+    the rank of that flag's case. A decoy counts as flagged when one flag's evidence holds two
+    or more of the decoy's mentions.
     """
     planted = _read(truth_dir / "planted.csv", {"pattern", "subject", "mention_ids"})
     decoys = _read(truth_dir / "decoys.csv", {"decoy", "subject", "mention_ids"})
     evidence = [set(_split(e)) for e in flags["evidence"]] if len(flags) else []
     result = FlagEvaluation(flags=len(flags))
+    cases = list(flags["case_id"]) if "case_id" in flags else []
+    ranks = case_ranks(cases)
     for row in planted.itertuples():
         wanted = set(_split(str(row.mention_ids)))
         hit = next(
@@ -84,6 +91,7 @@ def evaluate_flags(flags: pd.DataFrame, truth_dir: Path) -> FlagEvaluation:
                 found=hit is not None,
                 rank=None if hit is None else hit + 1,
                 score=None if hit is None else int(flags["score"].iloc[hit]),
+                case_rank=None if hit is None or not cases else ranks[cases[hit]],
             )
         )
     for row in decoys.itertuples():

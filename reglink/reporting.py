@@ -62,30 +62,42 @@ def print_rule_statuses(console: Console, run: Any) -> None:
 
 
 def print_flags(console: Console, flags: pd.DataFrame, top: int) -> None:
-    """The highest-scoring flags as a ranked table."""
+    """The highest-ranked cases as a table: best score, their flags' rules and headline."""
     if flags.empty or top == 0:
         console.print("no flags raised")
         return
-    table = Table(title=f"Top {min(top, len(flags))} of {len(flags)} flags")
-    for column in ("rank", "score", "severity", "rule", "summary"):
-        table.add_column(column, justify="right" if column in ("rank", "score") else "left")
-    for rank, row in enumerate(flags.head(top).itertuples(), start=1):
+    cases = list(dict.fromkeys(flags["case_id"]))
+    table = Table(title=f"Top {min(top, len(cases))} of {len(cases)} cases ({len(flags)} flags)")
+    for column in ("rank", "score", "severity", "flags", "rules", "headline"):
+        table.add_column(
+            column, justify="right" if column in ("rank", "score", "flags") else "left"
+        )
+    for rank, case in enumerate(cases[:top], start=1):
+        members = flags[flags["case_id"] == case]
+        head = members.iloc[0]
+        rules = ", ".join(dict.fromkeys(members["rule_id"]))
         table.add_row(
-            str(rank), str(row.score), str(row.severity), str(row.rule_id), escape(str(row.summary))
+            str(rank),
+            str(head["case_score"]),
+            str(head["severity"]),
+            str(len(members)),
+            escape(rules),
+            escape(str(head["summary"])),
         )
     console.print(table)
 
 
 def print_flag_evaluation(console: Console, result: Any) -> None:
-    """Planted patterns with the rank of the flag that found them; decoys that were flagged."""
+    """Planted patterns with the rank of the case that found them; decoys that were flagged."""
     table = Table(title=f"Planted patterns flagged: {result.found} of {len(result.planted)}")
-    for column in ("pattern", "subject", "found", "rank", "score"):
+    for column in ("pattern", "subject", "found", "case rank", "flag rank", "score"):
         table.add_column(column)
     for item in result.planted:
         table.add_row(
             item.pattern,
             escape(item.subject[:40]),
             "yes" if item.found else "[red]no[/]",
+            "-" if item.case_rank is None else str(item.case_rank),
             "-" if item.rank is None else str(item.rank),
             "-" if item.score is None else str(item.score),
         )

@@ -36,6 +36,10 @@ _FLAG_FIELDS = {
     "confidence": "Weakest membership or link probability the flag rests on (1.0 for none).",
     "group_id": "`G-` and a hash of the subject: flags on the same subject from different rules "
     "share it.",
+    "case_id": "`C-` and a hash: flags that share a subject or any evidence mention, directly or "
+    "through other flags, share it (see Cases).",
+    "case_score": "The case's rank score: its best flag score plus `case_corroboration` points "
+    "per further rule among its flags (at most 100).",
     "details": "Metrics of the finding, its strength and score parts (JSON).",
 }
 
@@ -138,6 +142,13 @@ _DESIGN_NOTES = """\
   already matches pays nothing.
 - **Grouping.** `group_id` groups flags by subject; an entity flagged by several rules (say
   `missing_after_visa` and `missing_no_responsible_force`) shows as one group.
+- **Cases.** `case_id` joins flags that share a subject or an evidence mention, directly or
+  through other flags (`rules/cases.py`): the organiser whose informant registrations are a
+  prolific father's births, or the children of a no-show visa cohort later reported missing,
+  stand in the father's or the cohort's case. Flags are ordered case by case, each case
+  ranked by its `case_score` (best flag score, plus `scoring.case_corroboration` points for
+  each further rule that corroborates it); the CLI's table and the evaluation rank cases,
+  since an analyst works a case, not ten flags of one case.
 """
 
 

@@ -13,9 +13,10 @@ import duckdb
 import pandas as pd
 
 from resolver.errors import ConfigError
+from rules.cases import assign_cases
 from rules.config import resolve
 from rules.errors import RuleOutputError, RuleQueryError
-from rules.flags import FLAG_COLUMNS, flag_id, group_id, jsonable, sort_flags
+from rules.flags import FLAG_COLUMNS, flag_id, group_id, jsonable
 from rules.params import Params, params_as_dict
 from rules.registry import REGISTRY, Registry
 from rules.rule import RESERVED_COLUMNS, SUBJECT_TYPES, Rule
@@ -148,7 +149,9 @@ def run_rules(
         statuses.append(RuleStatus(rule_id, "ok", seconds, len(rule_flags)))
         log.info("rule %s: %d flag(s) in %.2fs", rule_id, len(rule_flags), seconds)
 
-    frame = pd.DataFrame(sort_flags(flags), columns=list(FLAG_COLUMNS))
+    frame = pd.DataFrame(
+        assign_cases(flags, scoring.case_corroboration), columns=list(FLAG_COLUMNS)
+    )
     used = {rid: params_as_dict(rule_params[rid]) for rid in selected}
     used["scoring"] = params_as_dict(scoring)
     return RuleRun(flags=frame, statuses=statuses, params=used, store_newest=store_newest)

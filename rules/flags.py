@@ -28,18 +28,19 @@ if TYPE_CHECKING:
 #: Columns of a flag, in order (the DataFrame of :class:`rules.engine.RuleRun`).
 FLAG_COLUMNS = (
     "flag_id", "rule_id", "subject", "subject_type", "score", "severity", "summary",
-    "evidence", "explanation", "confidence", "group_id", "details",
+    "evidence", "explanation", "confidence", "group_id", "case_id", "case_score", "details",
 )  # fmt: skip
 #: Columns of flags.csv: the contract's first, then extras.
 CSV_COLUMNS = (
     "flag_id", "rule_id", "subject", "score", "severity", "summary", "evidence",
-    "subject_type", "confidence", "group_id", "explanation",
+    "subject_type", "confidence", "group_id", "case_id", "case_score", "explanation",
 )  # fmt: skip
 #: Column types of the ``flags`` table in the store.
 TABLE_TYPES = {
     "flag_id": "VARCHAR", "rule_id": "VARCHAR", "subject": "VARCHAR", "subject_type": "VARCHAR",
     "score": "INTEGER", "severity": "VARCHAR", "summary": "VARCHAR", "evidence": "VARCHAR[]",
-    "explanation": "VARCHAR", "confidence": "DOUBLE", "group_id": "VARCHAR", "details": "JSON",
+    "explanation": "VARCHAR", "confidence": "DOUBLE", "group_id": "VARCHAR", "case_id": "VARCHAR",
+    "case_score": "INTEGER", "details": "JSON",
 }  # fmt: skip
 JSON_SCHEMA_VERSION = 1
 
@@ -56,11 +57,6 @@ def flag_id(rule_id: str, subject_type: str, subject: str) -> str:
 def group_id(subject_type: str, subject: str) -> str:
     """Flags on the same subject share a group id, whichever rule raised them."""
     return f"G-{_digest(f'{subject_type}|{subject}', 10)}"
-
-
-def sort_flags(flags: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """Highest score first, then by flag id."""
-    return sorted(flags, key=lambda f: (-int(f["score"]), str(f["flag_id"])))
 
 
 _SCALARS = (str, int, bool, type(None))
@@ -218,6 +214,8 @@ def write_flags_table(con: duckdb.DuckDBPyConnection, run: RuleRun) -> None:
             f["explanation"],
             None if f["confidence"] is None else float(f["confidence"]),
             f["group_id"],
+            f["case_id"],
+            int(f["case_score"]),
             json.dumps(jsonable(f["details"]), ensure_ascii=False, sort_keys=True),
         ]
         for f in flag_records(run)

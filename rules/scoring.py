@@ -93,6 +93,12 @@ class ScoringParams(Params):
         minimum=0,
         maximum=1,
     )
+    case_corroboration: float = param(
+        5.0,
+        "Points a case's rank score gains for each further rule among its flags (independent "
+        "findings corroborate each other); flag scores themselves are unchanged.",
+        minimum=0,
+    )
     high_from: int = param(70, "Lowest score with severity 'high'.", minimum=0, maximum=100)
     medium_from: int = param(40, "Lowest score with severity 'medium'.", minimum=0, maximum=100)
 

@@ -62,8 +62,10 @@ class SharedEnabler(Rule[SharedEnablerParams]):
         "father's), guardian of a pupil (relationship not a parent, or a claimed parent whose "
         "name is not a registered parent of the pupil), individual visa sponsor (not a "
         "registered parent of the applicant), and declared addresses (visa uk_address with "
-        "uk_postcode, unless it is a school site of the visa's own institution; birth "
-        "usual_address with postcode). Fires when one name or address "
+        "uk_postcode, unless it is a school site of the visa's own institution; the applicants "
+        "of one sponsor's course at one institution count as one party, so a school trip's "
+        "shared lodging is not many families; birth usual_address with postcode). Fires when "
+        "one name or address "
         "reaches min_families unrelated families. Subject: the name key (words folded and "
         "sorted) or the address key (folded address | postcode)."
     )
@@ -87,6 +89,11 @@ class SharedEnabler(Rule[SharedEnablerParams]):
         guardian = token_key("s.guardian_name")
         skip_sites = "true" if p.skip_institution_addresses else "false"
         sponsor = token_key("v.sponsor_name")
+        # One sponsor's course at one institution houses its own students as one party.
+        course = (
+            f"CASE WHEN {fold('v.institution_name')} IS NOT NULL THEN "
+            f"concat_ws('|', {blank('v.sponsor_id')}, {fold('v.institution_name')}) END"
+        )
         return f"""
 WITH families AS ({family_of()}
 ),
@@ -148,7 +155,10 @@ enabler_links AS (
     UNION ALL
     SELECT 'address', {address_key("v.uk_address", "v.uk_postcode")},
            concat_ws(', ', {blank("v.uk_address")}, {blank("v.uk_postcode")}),
-           'declared address', 'visas', coalesce(f.family, ae.entity_id), [ae.mention_id]
+           'declared address', 'visas',
+           CASE WHEN {course} IS NOT NULL THEN 'course:' || {course}
+                ELSE coalesce(f.family, ae.entity_id) END,
+           [ae.mention_id]
     FROM records_visas AS v
     JOIN entities AS ae
       ON ae.source = 'visas' AND ae.record_id = v.record_id AND ae.role = 'applicant'

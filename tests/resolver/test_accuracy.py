@@ -16,7 +16,6 @@ from resolver.evaluate import Evaluation, evaluate, read_truth
 from resolver.mapping import discover_sources
 from resolver.pipeline import ResolveOptions, resolve
 from resolver.store import open_store
-from synthetic import generate
 
 pytestmark = pytest.mark.slow
 
@@ -30,12 +29,10 @@ def _entities(run_dir: Path) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def scenario_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame]:
+def scenario_run(default_run: tuple[Path, Path]) -> tuple[Path, pd.DataFrame]:
     """The default-size scenario (the demo's), resolved with default options."""
-    root = tmp_path_factory.mktemp("accuracy")
-    generate(root / "data", seed=42, persons=3000)
-    resolve(root / "data", root / "run")
-    return root / "data", _entities(root / "run")
+    data_dir, run_dir = default_run
+    return data_dir, _entities(run_dir)
 
 
 @pytest.fixture(scope="module")

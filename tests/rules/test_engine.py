@@ -113,7 +113,11 @@ def test_flag_schema_sort_and_grouping(case_study_store: duckdb.DuckDBPyConnecti
     run = run_rules(case_study_store)
     flags = run.flags
     assert list(flags.columns) == list(FLAG_COLUMNS)
-    keys = list(zip(-flags["score"], flags["flag_id"], strict=True))
+    case_best = flags.groupby("case_id")["score"].transform("max")
+    assert (flags["case_score"] >= case_best).all()
+    keys = list(
+        zip(-flags["case_score"], flags["case_id"], -flags["score"], flags["flag_id"], strict=True)
+    )
     assert keys == sorted(keys)
     assert flags["flag_id"].is_unique
     assert set(flags["severity"]) <= {"high", "medium", "low"}
@@ -127,6 +131,8 @@ def test_flag_schema_sort_and_grouping(case_study_store: duckdb.DuckDBPyConnecti
     assert set(duc["rule_id"]) == {"missing_after_visa", "missing_no_responsible_force"}
     assert duc["group_id"].nunique() == 1
     assert flags["group_id"].nunique() == flags["subject"].nunique()
+    # flags on one subject are always in one case; a case never splits a group
+    assert (flags.groupby("group_id")["case_id"].nunique() == 1).all()
 
 
 def test_flag_ids_are_deterministic(case_study_store: duckdb.DuckDBPyConnection) -> None:

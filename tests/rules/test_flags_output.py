@@ -77,7 +77,8 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(tmp_path: Path) -> No
     flag = {
         "flag_id": "r-1", "rule_id": "r", "subject": "=cmd|' /C calc'!A0", "subject_type": "name",
         "score": 50, "severity": "medium", "summary": "@evil", "evidence": ["-m1", "m2"],
-        "explanation": "+x", "confidence": 1.0, "group_id": "G-1", "details": {},
+        "explanation": "+x", "confidence": 1.0, "group_id": "G-1", "case_id": "C-1",
+        "case_score": 50, "details": {},
     }  # fmt: skip
     run = RuleRun(
         flags=pd.DataFrame([flag], columns=list(FLAG_COLUMNS)),

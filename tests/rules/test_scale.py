@@ -1,8 +1,6 @@
-"""The rules stay set-based: a store of ~110k mentions runs in seconds, not minutes."""
+"""Every rule runs, set-based, on a store of ~110k mentions (timings live in bench/)."""
 
 from __future__ import annotations
-
-import time
 
 import duckdb
 import pytest
@@ -84,9 +82,6 @@ def _big_store() -> duckdb.DuckDBPyConnection:
 def test_rules_run_set_based_on_a_large_store() -> None:
     con = _big_store()
     assert con.execute("SELECT count(*) FROM mentions").fetchone() == (110_300,)
-    started = time.perf_counter()
     run = run_rules(con)
-    seconds = time.perf_counter() - started
     assert not run.failed, run.failed
     assert set(run.flags["rule_id"]) == set(REGISTRY)
-    assert seconds < 30, f"rules took {seconds:.1f}s on 110k mentions"
