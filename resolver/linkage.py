@@ -78,7 +78,9 @@ def link(
         optional = model.enabled_optional_columns(mentions, options.min_coverage)
         linker_settings = model.settings(optional)
         trained = True
-    linker = Linker(table, linker_settings, log_level=logging.WARNING)
+    # Splink warns of every level a training block does not observe; fill_untrained gives
+    # those levels their documented fallback, so the warnings are noise to the user.
+    linker = Linker(table, linker_settings, log_level=logging.ERROR)
 
     if trained:
         started = time.perf_counter()
