@@ -6,8 +6,12 @@ deterministic). A link is refused when it would put into one entity
 * two mentions of the same record (a mother and her own child), or
 * through a mention with no dob, two dates of birth that no recording error explains
   (when ``dob_conflicts`` is on): a missing-person report without a dob cannot chain two
-  different people of the same name born years apart. Links between two recorded dobs
-  are left to the model, which has weighed the discrepancy itself, or
+  different people of the same name born years apart. Other links between two recorded
+  dobs are left to the model, which has weighed the discrepancy itself, except that
+* a child's dob as registered at birth, the legal record, is never joined to a dob no
+  recording error explains (when ``registered_dob_conflicts`` is on): same-name siblings at
+  one address share surname, address and sex, which the model counts as independent
+  evidence, so the dob's weight alone does not keep them apart, or
 * two birth registrations of children with different first names (when
   ``birth_conflicts`` is on): twins share a mother, a surname, a dob and an address, but
   a child re-registered after the parents marry keeps its first name,
@@ -31,6 +35,7 @@ class ClusterOptions:
 
     threshold: float = 0.9
     dob_conflicts: bool = True
+    registered_dob_conflicts: bool = True
     birth_conflicts: bool = True
 
 
@@ -88,12 +93,19 @@ class _Components:
     """Union-find whose roots carry their component's record keys, dobs and birth names."""
 
     def __init__(
-        self, record_keys: list[str], dobs: list[str | None], birth_names: list[str | None]
+        self,
+        record_keys: list[str],
+        dobs: list[str | None],
+        birth_names: list[str | None],
+        registered: list[bool],
     ) -> None:
         self.parent = list(range(len(record_keys)))
         self.size = [1] * len(record_keys)
         self.records: list[set[str]] = [{k} for k in record_keys]
         self.dobs: list[set[str]] = [{d} if d else set() for d in dobs]
+        self.registered_dobs: list[set[str]] = [
+            {d} if d and r else set() for d, r in zip(dobs, registered, strict=True)
+        ]
         self.birth_names: list[set[str]] = [{n} if n else set() for n in birth_names]
 
     def find(self, i: int) -> int:
@@ -111,9 +123,11 @@ class _Components:
         self.size[a] += self.size[b]
         self.records[a] |= self.records[b]
         self.dobs[a] |= self.dobs[b]
+        self.registered_dobs[a] |= self.registered_dobs[b]
         self.birth_names[a] |= self.birth_names[b]
         self.records[b] = set()
         self.dobs[b] = set()
+        self.registered_dobs[b] = set()
         self.birth_names[b] = set()
 
 
@@ -122,7 +136,9 @@ def cluster(mentions: pd.DataFrame, pairs: pd.DataFrame, options: ClusterOptions
     ids = mentions["mention_id"].tolist()
     index = {m: i for i, m in enumerate(ids)}
     dobs = [d if isinstance(d, str) else None for d in mentions["dob_str"].tolist()]
-    components = _Components(mentions["record_key"].tolist(), dobs, _birth_names(mentions))
+    birth_names = _birth_names(mentions)
+    registered = _registered_children(mentions)
+    components = _Components(mentions["record_key"].tolist(), dobs, birth_names, registered)
 
     strong = pairs.loc[pairs["match_probability"] >= options.threshold]
     strong = strong.sort_values(
@@ -145,6 +161,12 @@ def cluster(mentions: pd.DataFrame, pairs: pd.DataFrame, options: ClusterOptions
             options.dob_conflicts
             and None in judged
             and _dob_conflict(components.dobs[a], components.dobs[b], judged)
+        ):
+            refused_dob += 1
+            continue
+        if options.registered_dob_conflicts and (
+            _dob_conflict(components.registered_dobs[a], components.dobs[b], (None, None))
+            or _dob_conflict(components.dobs[a], components.registered_dobs[b], (None, None))
         ):
             refused_dob += 1
             continue
@@ -172,6 +194,13 @@ def cluster(mentions: pd.DataFrame, pairs: pd.DataFrame, options: ClusterOptions
         refused_dob_conflict=refused_dob,
         refused_birth_conflict=refused_birth,
     )
+
+
+def _registered_children(mentions: pd.DataFrame) -> list[bool]:
+    """Whether each mention is a child on a birth registration (its dob the legal record)."""
+    if not {"kind", "role"} <= set(mentions.columns):
+        return [False] * len(mentions)
+    return ((mentions["kind"] == "births") & (mentions["role"] == "child")).tolist()
 
 
 def _birth_names(mentions: pd.DataFrame) -> list[str | None]:

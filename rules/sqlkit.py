@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from resolver.standardise.names import WEAK_FORENAME_TOKENS
+
 #: Relationship values that mean "a parent of the child" on births and schools records.
 PARENT_RELATIONSHIPS = ("mother", "father", "both", "parent", "parents")
 
@@ -26,10 +28,34 @@ def fold(expr: str) -> str:
 
 
 def token_key(expr: str) -> str:
-    """Folded name with its words sorted, so "Nguyen Van An" equals "An Nguyen Van"."""
+    """Folded name, words sorted, Thị/Văn left out: "Nguyen Van An" equals "An Nguyen".
+
+    The same reading of a name as the resolver's ``name_key``: the Vietnamese gender markers
+    are dropped or kept at will by whoever writes the name, so they never tell two names apart.
+    """
+    weak = ", ".join(f"'{t}'" for t in sorted(WEAK_FORENAME_TOKENS))
     return (
         f"nullif(array_to_string(list_sort(list_filter(string_split({fold(expr)}, ' '), "
-        f"lambda t: t <> '')), ' '), '')"
+        f"lambda t: t <> '' AND t NOT IN ({weak}))), ' '), '')"
+    )
+
+
+#: Jaro-Winkler similarity of two name keys at which they are read as one person's name.
+NAME_ALIKE = 0.9
+
+
+def name_in(key: str, keys: str) -> str:
+    """Whether name key ``key`` could be one of the names in list ``keys``: equal, alike (a
+    typo), or one holding all of the other's two or more words (a dropped middle name). For
+    "is this claimed parent the registered parent", never for linking people."""
+    words = f"string_split({key}, ' ')"
+    # The exact test first, in a CASE, so the costlier ones run only for the few that differ.
+    return (
+        f"coalesce(CASE WHEN list_contains({keys}, {key}) THEN true ELSE "
+        f"len(list_filter({keys}, lambda k: jaro_winkler_similarity(k, {key}) >= {NAME_ALIKE} "
+        f"OR (len(string_split(k, ' ')) >= 2 AND list_has_all({words}, string_split(k, ' '))) "
+        f"OR (len({words}) >= 2 AND list_has_all(string_split(k, ' '), {words}))"
+        f")) > 0 END, false)"
     )
 
 
@@ -43,6 +69,15 @@ def address_key(address: str, postcode: str) -> str:
     addr = f"nullif(trim(regexp_replace({fold(address)}, '[^a-z0-9 ]+', ' ', 'g')), '')"
     addr = f"nullif(trim(regexp_replace({addr}, '\\s+', ' ', 'g')), '')"
     return f"({addr} || '|' || coalesce({postcode_key(postcode)}, ''))"
+
+
+def household(address: str, postcode: str, surname: str) -> str:
+    """Family key of a person with no registered mother: one surname at one address.
+
+    Siblings born abroad share a home and a surname; unrelated children housed together by
+    a third party do not share a surname. NULL without an address.
+    """
+    return f"('home:' || {address_key(address, postcode)} || '|' || {token_key(surname)})"
 
 
 def age_at(dob: str, at: str) -> str:

@@ -12,7 +12,9 @@ from rules.sqlkit import (
     blank,
     family_of,
     fold,
+    household,
     in_list,
+    name_in,
     postcode_key,
     token_key,
 )
@@ -81,6 +83,7 @@ class SharedEnabler(Rule[SharedEnablerParams]):
         """All enabler links (name or address, family, mention), then counts per key."""
         informant = token_key("b.informant_name")
         mother = token_key("concat_ws(' ', b.mother_forenames, b.mother_surname)")
+        mother_maiden = token_key("concat_ws(' ', b.mother_forenames, b.mother_maiden_surname)")
         father = token_key("concat_ws(' ', b.father_forenames, b.father_surname)")
         says_parent = {
             "b": in_list("b.informant_relationship", PARENT_RELATIONSHIPS),
@@ -99,14 +102,19 @@ WITH families AS ({family_of()}
 ),
 parent_names AS (
     SELECT c.entity_id,
-           list(DISTINCT k) FILTER (WHERE k IS NOT NULL) AS names
+           list_distinct(flatten(list([{mother}, {mother_maiden}, {father}]))) AS names,
+           list_distinct(flatten(list([{father}]))) AS fathers
     FROM entities AS c
-    JOIN records_births AS b ON b.record_id = c.record_id,
-         unnest([{mother},
-                 {token_key("concat_ws(' ', b.mother_forenames, b.mother_maiden_surname)")},
-                 {father}]) AS u(k)
+    JOIN records_births AS b ON b.record_id = c.record_id
     WHERE c.source = 'births' AND c.role = 'child' AND c.entity_size > 1
     GROUP BY c.entity_id
+),
+sponsor_names AS (
+    -- a name borne by several individual sponsor ids is several people
+    SELECT {sponsor} AS key, count(DISTINCT {blank("v.sponsor_id")}) AS n_ids
+    FROM records_visas AS v
+    WHERE lower(trim(v.sponsor_type)) = 'individual'
+    GROUP BY 1
 ),
 institution_sites AS (
     SELECT DISTINCT {fold("s.school_name")} AS institution,
@@ -130,34 +138,48 @@ enabler_links AS (
            'informant' AS capacity, 'births' AS source, b.family, b.mention_ids
     FROM birth_family AS b
     WHERE NOT coalesce({says_parent["b"]}, false)
-      AND {informant} IS DISTINCT FROM {mother}
-      AND {informant} IS DISTINCT FROM {father}
+      AND NOT {name_in(informant, f"[{mother}, {mother_maiden}, {father}]")}
     UNION ALL
     SELECT 'name', {guardian}, {blank("s.guardian_name")}, 'guardian', 'schools',
-           coalesce(f.family, pe.entity_id), [pe.mention_id]
+           coalesce(f.family, {household("s.home_address", "s.home_postcode", "s.pupil_surname")},
+                    pe.entity_id),
+           [pe.mention_id]
     FROM records_schools AS s
     JOIN entities AS pe
       ON pe.source = 'schools' AND pe.record_id = s.record_id AND pe.role = 'pupil'
     LEFT JOIN families AS f ON f.entity_id = pe.entity_id
     LEFT JOIN parent_names AS pn ON pn.entity_id = pe.entity_id
-    WHERE NOT coalesce(list_contains(pn.names, {guardian}), false)
-      AND NOT (coalesce({says_parent["s"]}, false) AND pn.names IS NULL)
+    WHERE NOT {name_in(guardian, "pn.names")}
+      -- a claimed parent counts only against a registered parent of that role: a father
+      -- named by the school where the birth names none is unremarkable
+      AND NOT (coalesce({says_parent["s"]}, false)
+               AND (pn.names IS NULL
+                    OR (lower(trim(s.guardian_relationship)) = 'father'
+                        AND len(list_filter(pn.fathers, lambda k: k IS NOT NULL)) = 0)))
     UNION ALL
-    SELECT 'name', {sponsor}, {blank("v.sponsor_name")}, 'sponsor', 'visas',
-           coalesce(f.family, ae.entity_id), [ae.mention_id]
+    SELECT 'name',
+           CASE WHEN sn.n_ids > 1 THEN {sponsor} || ' #' || {blank("v.sponsor_id")}
+                ELSE {sponsor} END,
+           {blank("v.sponsor_name")}, 'sponsor', 'visas',
+           coalesce(f.family, {household("v.uk_address", "v.uk_postcode", "v.applicant_surname")},
+                    ae.entity_id),
+           [ae.mention_id]
     FROM records_visas AS v
     JOIN entities AS ae
       ON ae.source = 'visas' AND ae.record_id = v.record_id AND ae.role = 'applicant'
     LEFT JOIN families AS f ON f.entity_id = ae.entity_id
     LEFT JOIN parent_names AS pn ON pn.entity_id = ae.entity_id
+    LEFT JOIN sponsor_names AS sn ON sn.key = {sponsor}
     WHERE lower(trim(v.sponsor_type)) = 'individual'
-      AND NOT coalesce(list_contains(pn.names, {sponsor}), false)
+      AND NOT {name_in(sponsor, "pn.names")}
     UNION ALL
     SELECT 'address', {address_key("v.uk_address", "v.uk_postcode")},
            concat_ws(', ', {blank("v.uk_address")}, {blank("v.uk_postcode")}),
            'declared address', 'visas',
            CASE WHEN {course} IS NOT NULL THEN 'course:' || {course}
-                ELSE coalesce(f.family, ae.entity_id) END,
+                ELSE coalesce(f.family,
+                              {household("v.uk_address", "v.uk_postcode", "v.applicant_surname")},
+                              ae.entity_id) END,
            [ae.mention_id]
     FROM records_visas AS v
     JOIN entities AS ae

@@ -35,6 +35,22 @@ class VisaCohortNoShowParams(Params):
     minor_age: int = param(
         18, "An applicant younger than this at course start is a minor.", minimum=1
     )
+    min_band_coverage: float = param(
+        0.25,
+        "An institution's enrolment records follow an age band (16 to minor_age, or adults) "
+        "when at least this share of its granted visa holders in that band have an "
+        "enrolment record there.",
+        minimum=0,
+        maximum=1,
+    )
+    school_leaving_age: int = param(
+        16,
+        "Applicants this old or older at course start count only for institutions whose "
+        "enrolment records follow their age band (see min_band_coverage): "
+        "younger children must be at school somewhere, but a 17-year-old at a university or "
+        "an adult at a language college is not in the enrolment records.",
+        minimum=1,
+    )
     w_base: float = param(
         0.4, "Strength for a cohort meeting the thresholds.", minimum=0, maximum=1
     )
@@ -70,7 +86,12 @@ class VisaCohortNoShow(Rule[VisaCohortNoShowParams]):
         "least min_cohort distinct applicant entities, and fires when at least "
         "min_no_show_share of them have no attended school enrolment (a schools record of "
         "the same entity with an enrol_date on or after the course start minus slack_days). "
-        "Minors among the no-shows and missing arrival records make it stronger."
+        "Minors among the no-shows and missing arrival records make it stronger. "
+        "Applicants of school_leaving_age or over count only for institutions whose enrolment "
+        "records follow their age band (at least min_band_coverage of the institution's "
+        "visa holders in the band, 16 to minor_age or adult, have an enrolment record there), "
+        "or when the institution holds an enrolment record for them (expected, if never "
+        "attended): elsewhere nobody records whether they attended."
     )
     loophole = (
         "Visit and study visas are granted against a sponsor's course offer, but nobody checks "
@@ -83,8 +104,42 @@ class VisaCohortNoShow(Rule[VisaCohortNoShowParams]):
 
     def sql(self, p: VisaCohortNoShowParams) -> str:
         """Cohorts by gaps-and-islands over course start dates, then attendance per entity."""
+
+        def band(age: str) -> str:
+            return (
+                f"CASE WHEN {age} < {p.school_leaving_age} THEN 'school' "
+                f"WHEN {age} < {p.minor_age} THEN 'minor' ELSE 'adult' END"
+            )
+
         return f"""
-WITH granted AS (
+WITH visa_bands AS (
+    SELECT v.record_id,
+           {fold("v.institution_name")} AS institution_key,
+           {band(age_at("v.applicant_dob", "v.course_start_date"))} AS band
+    FROM records_visas AS v
+    WHERE lower(trim(v.decision)) = 'granted' AND v.course_start_date IS NOT NULL
+),
+enrolled_at AS (
+    -- visas whose holder has an enrolment record (attended or not) at the visa's institution
+    SELECT DISTINCT vb.record_id
+    FROM visa_bands AS vb
+    JOIN entities AS ae
+      ON ae.source = 'visas' AND ae.record_id = vb.record_id AND ae.role = 'applicant'
+    JOIN entities AS pe
+      ON pe.entity_id = ae.entity_id AND pe.source = 'schools' AND pe.role = 'pupil'
+    JOIN records_schools AS s ON s.record_id = pe.record_id
+    WHERE {fold("s.school_name")} = vb.institution_key
+),
+recorded_bands AS (
+    -- age bands whose attendance an institution's enrolment records do follow
+    SELECT vb.institution_key, vb.band
+    FROM visa_bands AS vb
+    LEFT JOIN enrolled_at AS e ON e.record_id = vb.record_id
+    WHERE vb.band <> 'school'
+    GROUP BY vb.institution_key, vb.band
+    HAVING count(e.record_id) >= {p.min_band_coverage} * count(*)
+),
+granted AS (
     SELECT v.record_id,
            ae.mention_id,
            ae.entity_id,
@@ -101,6 +156,12 @@ WITH granted AS (
     WHERE lower(trim(v.decision)) = 'granted'
       AND v.course_start_date IS NOT NULL
       AND ({blank("v.sponsor_id")} IS NOT NULL OR {blank("v.institution_name")} IS NOT NULL)
+      AND (coalesce({age_at("v.applicant_dob", "v.course_start_date")}
+                    < {p.school_leaving_age}, false)
+           OR ({fold("v.institution_name")},
+               {band(age_at("v.applicant_dob", "v.course_start_date"))})
+              IN (SELECT (institution_key, band) FROM recorded_bands)
+           OR v.record_id IN (SELECT record_id FROM enrolled_at))
 ),
 gaps AS (
     SELECT *,
