@@ -169,7 +169,10 @@ def _flag_view(
             for p in peers
         ],
         "explanation": flag["explanation"],
-        "strength": [{"label": k, "value": float(v)} for k, v in strength.items()],
+        "strength": sorted(
+            ({"label": k, "value": float(v)} for k, v in strength.items()),
+            key=lambda p: (-p["value"], p["label"]),
+        ),
         "score_parts": score_parts,
         "details": [
             {"key": k, "value": _short(v)}

@@ -327,6 +327,7 @@ def visa_minors(store: _Store, options: StatsOptions) -> Section:
             SELECT me.entity_id,
                    lower(trim(coalesce(r.reported_by, ''))) AS reporter,
                    lower(trim(coalesce(r.reporter_relationship, ''))) AS relationship,
+                   coalesce(nullif(trim(r.reporting_force), ''), 'no responsible force') AS force,
                    row_number() OVER (PARTITION BY me.entity_id
                                       ORDER BY r.report_date NULLS LAST, r.record_id) AS n
             FROM records_missing AS r
@@ -342,7 +343,8 @@ def visa_minors(store: _Store, options: StatsOptions) -> Section:
                          OR rp.relationship IN ('mother', 'father', 'parent')
                          THEN 'parent or family'
                     WHEN rp.reporter = '' THEN 'reporter not recorded'
-                    ELSE 'other (agency, carer, self...)' END AS reporter
+                    ELSE 'other (agency, carer, self...)' END AS reporter,
+               rp.force
         FROM no_show AS ns
         LEFT JOIN reports AS rp ON rp.entity_id = ns.entity_id AND rp.n = 1
     """
@@ -351,6 +353,13 @@ def visa_minors(store: _Store, options: StatsOptions) -> Section:
         title="Children granted a visa with no attended school enrolment, by who reported "
         "them missing", unit="children", source=source, label="reporter",
         dimension="reported missing by", first=REPORTERS, always=True,
+    )  # fmt: skip
+    by_force = _category_table(
+        store, id="visa_minors_reported_missing_by_force",
+        title="Children granted a visa with no attended school enrolment and reported missing, "
+        "by the police force that owns the report", unit="children",
+        source=f"SELECT * FROM ({source}) AS v WHERE force IS NOT NULL", label="force",
+        dimension="police force", first=("no responsible force",), always=True,
     )  # fmt: skip
     by_period = _period_table(
         store, options, id="visa_minors_no_enrolment_by_period",
@@ -366,11 +375,13 @@ def visa_minors(store: _Store, options: StatsOptions) -> Section:
             "enrolment of the same resolved person was attended (an enrol date on or after "
             f"the course start, less {options.slack_days} days). Each child counts once, "
             "under the first such visa, with the first missing-person report made after the "
-            "visa decision. No area is given: visa records hold no local authority."
+            "visa decision, and the police force that owns that report. Visa records hold no "
+            "local authority, so the area given is the force."
         ),
-        tables=(by_reporter, by_period),
+        tables=(by_reporter, by_force, by_period),
         charts=(
             Chart(by_reporter.id, "rows", "bars", "Who reported them missing"),
+            Chart(by_force.id, "rows", "bars", "Which police force owns the report"),
             Chart(by_period.id, "rows", "columns", f"Children by {options.period} of course start"),
         ),
     )

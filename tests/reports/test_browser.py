@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright import sync_api
 
 CHROMIUM = Path(os.environ.get("REGLINK_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "bench" / "out"
@@ -26,8 +27,6 @@ if not CHROMIUM.exists():
     if os.environ.get("CI"):
         pytest.fail(f"{CHROMIUM} is missing: 'make browser' installs it", pytrace=False)
     pytest.skip(f"{CHROMIUM} is missing: run 'make browser'", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @dataclass

@@ -63,7 +63,7 @@
 
   var COLOURS = {
     person: "#2f6db5", record: "#7a8599", organisation: "#0b7a75", address: "#a0782c",
-    third_party: "#d4a017", place: "#c0392b", passport: "#555e6e", cohort: "#1f5fa8",
+    third_party: "#d4a017", place: "#c0392b", passport: "#555e6e", cohort: "#9fb8d9",
     name: "#d4a017", entity: "#2f6db5", report: "#c0392b"
   };
   var RECORD_COLOURS = {
@@ -125,6 +125,11 @@
       case "place":
         shape = el("polygon", { points: [-r, -r, r, -r, 0, r + 2].join(" ") }, group);
         break;
+      case "cohort":
+        shape = el("circle", { r: r + 3, "stroke-dasharray": "3 2" }, group);
+        shape.setAttribute("class", "shape cohort");
+        shape.setAttribute("fill", fill);
+        return shape;
       case "passport":
         shape = el("rect", { x: -r + 2, y: -r - 1, width: 2 * r - 4, height: 2 * r + 2, rx: 1 }, group);
         break;
