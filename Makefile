@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv demo test lint typecheck unit bench clean
+.PHONY: help venv browser demo test lint typecheck unit bench clean
 
 help:
 	@echo "make demo   - generate synthetic data and run reglink on it"
@@ -19,6 +19,17 @@ $(STAMP): pyproject.toml requirements.lock
 
 venv: $(STAMP)
 
+# The browser tests drive Debian's Chromium (never a downloaded build); install it when absent.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "installing chromium from Debian's packages"; \
+		$(SUDO) apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends chromium; \
+	fi
+	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) is missing; the browser tests need it" >&2; exit 1; }
+
 demo: $(STAMP)
 	$(BIN)/reglink demo --out demo-run
 
@@ -29,7 +40,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) browser
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 test: lint typecheck unit

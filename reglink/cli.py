@@ -305,16 +305,116 @@ def _flag(run_dir: Path, config: Path | None, params: list[str], top: int) -> No
 
 @app.command()
 @friendly_errors
-def report(run_dir: RunDir) -> None:
-    """Write the analyst's report.html for a flagged run."""
-    _not_yet("report")
+def report(
+    run_dir: RunDir,
+    max_flags: Annotated[
+        int, typer.Option("--max-flags", min=1, help="Flags shown in full, highest first.")
+    ] = 500,
+) -> None:
+    """Write the analyst's report.html for a flagged run (self-contained, opens offline)."""
+    _report(run_dir, max_flags)
+
+
+def _report(run_dir: Path, max_flags: int = 500) -> Path:
+    from reglink.reports import write_report
+
+    with console.status("writing report.html"):
+        path = write_report(run_dir, max_flags=max_flags)
+    console.print(f"report: [bold]{path}[/]")
+    return path
+
+
+@app.command("export-graph")
+@friendly_errors
+def export_graph(
+    run_dir: RunDir,
+    everything: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="The whole run's graph (network_all.*), not only the flagged subjects."
+        ),
+    ] = False,
+) -> None:
+    """Write the flagged subjects' entity-record-organisation graph as GraphML and as
+    entity/link CSV files for i2 Analyst's Notebook (network.graphml, network_*.csv)."""
+    _export_graph(run_dir, everything)
+
+
+def _export_graph(run_dir: Path, everything: bool = False) -> dict[str, Path]:
+    from reglink.reports import export_graph as run_export
+
+    with console.status("writing the graph"):
+        paths = run_export(run_dir, everything=everything)
+    console.print(
+        f"graph: [bold]{paths['graphml']}[/], [bold]{paths['entities']}[/], "
+        f"[bold]{paths['links']}[/]"
+    )
+    return paths
 
 
 @app.command()
 @friendly_errors
-def stats(run_dir: RunDir) -> None:
-    """Write stats.html and stats.csv: policy statistics with small counts suppressed."""
-    _not_yet("stats")
+def stats(
+    run_dir: RunDir,
+    config: ConfigOpt = None,
+    threshold: Annotated[
+        int | None,
+        typer.Option(min=1, help="Suppress counts from 1 to this minus one (default 10)."),
+    ] = None,
+    round_to: Annotated[
+        int | None,
+        typer.Option("--round-to", min=1, help="Round published counts to this base (default 5)."),
+    ] = None,
+    period: Annotated[
+        str | None, typer.Option(help="Group dates by 'quarter' (default) or 'year'.")
+    ] = None,
+    min_mothers: Annotated[
+        int | None,
+        typer.Option(
+            "--min-mothers", min=2, help="Count fathers on births with this many mothers (3)."
+        ),
+    ] = None,
+    no_disclosure_control: Annotated[
+        bool,
+        typer.Option(
+            "--no-disclosure-control",
+            help="Exact counts, nothing suppressed: for internal checks, never for publication.",
+        ),
+    ] = False,
+) -> None:
+    """Write stats.html and stats.csv: policy statistics with small counts suppressed.
+
+    Settings: the config's \\[stats] and \\[stats.disclosure] sections, then these options.
+    """
+    _stats(
+        run_dir,
+        config,
+        threshold=threshold,
+        rounding_base=round_to,
+        period=period,
+        min_mothers=min_mothers,
+        enabled=False if no_disclosure_control else None,
+    )
+
+
+def _stats(run_dir: Path, config: Path | None, **overrides: Any) -> dict[str, Path]:
+    from reglink.config import load_config
+    from reglink.reports import options_from_mapping, policy_from_mapping, write_stats
+
+    section = dict(load_config(config).get("stats", {}))
+    policy = policy_from_mapping(
+        section.get("disclosure", {}),
+        **{k: overrides.get(k) for k in ("threshold", "rounding_base", "enabled")},
+    )
+    options = options_from_mapping(
+        section, **{k: overrides.get(k) for k in ("period", "min_mothers")}
+    )
+    with console.status("writing stats"):
+        paths = write_stats(run_dir, policy, options)
+    if not policy.enabled:
+        errors.print("[bold red]disclosure control is off: stats are not fit for publication[/]")
+    console.print(f"stats: [bold]{paths['html']}[/], [bold]{paths['csv']}[/]")
+    return paths
 
 
 @app.command()
@@ -339,9 +439,17 @@ def run(
     threads: ThreadsOpt = None,
     param: ParamOpt = None,
 ) -> None:
-    """Resolve and flag in one go (reports come with the report and stats commands)."""
+    """Resolve, flag and report in one go: the run folder gets entities, links, flags,
+    report.html, the graph exports (network.graphml, network_*.csv), stats.html and stats.csv."""
     _resolve(data_dir, out, config, mapping, threshold, model, threads, None)
     _flag(out, config, param or [], 15)
+    _outputs(out, config)
+
+
+def _outputs(run_dir: Path, config: Path | None) -> tuple[Path, dict[str, Path]]:
+    report_path = _report(run_dir)
+    _export_graph(run_dir)
+    return report_path, _stats(run_dir, config)
 
 
 @app.command()
@@ -353,7 +461,8 @@ def demo(
     persons: Annotated[int, typer.Option(min=200, help="Background persons to generate.")] = 3000,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 42,
 ) -> None:
-    """Generate a synthetic scenario, resolve it, score it against its truth, and flag it."""
+    """Generate a synthetic scenario, resolve it, score it against its truth, flag it, and
+    write the reports (ending with the paths of report.html and stats.html)."""
     from synthetic import generate
 
     data_dir, run_dir = out / "data", out / "run"
@@ -363,6 +472,9 @@ def demo(
     _resolve(data_dir, run_dir, None, None, None, None, None, None)
     evaluate(run_dir, data_dir / "truth", as_json=False)
     _flag(run_dir, None, [], 15)
+    report_path, stats_paths = _outputs(run_dir, None)
+    console.print(f"open the analyst report: [bold]{report_path}[/]", soft_wrap=True)
+    console.print(f"open the policy statistics: [bold]{stats_paths['html']}[/]", soft_wrap=True)
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Templates, scripts and style sheets inlined into the HTML reports."""
