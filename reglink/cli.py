@@ -190,11 +190,20 @@ def _resolve(
 
 
 def _audit(config: Path | None) -> dict[str, Any]:
+    from reglink.config import load_config
+    from resolver.audit import file_fact
+
+    facts = file_fact(config)
     return {
         "version": __version__,
-        "command": shlex.join(["reglink", *sys.argv[1:]]),
+        "command": _command_line(),
         "config_file": str(config) if config else None,
+        "config": {**facts, "content": load_config(config)} if facts else None,
     }
+
+
+def _command_line() -> str:
+    return shlex.join(["reglink", *sys.argv[1:]])
 
 
 @app.command()
@@ -298,9 +307,30 @@ def _flag(run_dir: Path, config: Path | None, params: list[str], top: int) -> No
     with console.status("running rules"), open_store(run_dir, read_only=False) as con:
         result = run_rules(con, params=rule_config)
         paths = write_flags(result, con, run_dir)
+        _record_flag_run(con, config, result, paths)
     print_rule_statuses(console, result)
     print_flags(console, result.flags, top)
     console.print(f"flags: [bold]{paths['csv']}[/], [bold]{paths['json']}[/]")
+
+
+def _record_flag_run(con: Any, config: Path | None, result: Any, paths: dict[str, Path]) -> None:
+    """Note in the run's audit log which rules ran, with what, and what they wrote."""
+    from resolver.audit import file_fact, record_event, sha256_file
+    from resolver.store import read_summary
+
+    record_event(
+        con,
+        "flag",
+        _command_line(),
+        {
+            "run_id": (read_summary(con).get("audit") or {}).get("run_id"),
+            "version": __version__,
+            "config": file_fact(config),
+            "params": result.params,
+            "rules": {s.rule_id: {"status": s.status, "flags": s.flags} for s in result.statuses},
+            "outputs": {path.name: sha256_file(path) for path in paths.values()},
+        },
+    )
 
 
 @app.command()

@@ -10,8 +10,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from resolver.audit import record_event
 from resolver.errors import RunStateError
-from resolver.files import atomic_path
+from resolver.files import atomic_path, recover_dir
 from resolver.schema import CONTRACT_SOURCES, SOURCES, Source
 
 STORE_NAME = "reglink.duckdb"
@@ -27,6 +28,11 @@ def empty_records(kind: Source) -> pd.DataFrame:
         dtype = "datetime64[ns]" if column in kind.date_columns else "string"
         columns[column] = pd.Series(dtype=dtype)
     return pd.DataFrame(columns)
+
+
+def is_run_folder(path: Path) -> bool:
+    """Whether ``path`` looks like a folder written by ``reglink resolve``."""
+    return (path / STORE_NAME).is_file() or (path / "run.json").is_file()
 
 
 def write_store(run_dir: Path, tables: Mapping[str, pd.DataFrame], summary: dict[str, Any]) -> Path:
@@ -48,6 +54,9 @@ def write_store(run_dir: Path, tables: Mapping[str, pd.DataFrame], summary: dict
                 "INSERT INTO run_summary VALUES (?, ?)",
                 [(k, json.dumps(v, default=str)) for k, v in summary.items()],
             )
+            audit_facts = summary.get("audit")
+            if isinstance(audit_facts, dict):
+                record_event(con, "resolve", audit_facts.get("command"), audit_facts)
             con.execute("CHECKPOINT")
         finally:
             con.close()
@@ -57,6 +66,8 @@ def write_store(run_dir: Path, tables: Mapping[str, pd.DataFrame], summary: dict
 def open_store(run_dir: Path, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
     """Open a run's store, with a clear error if the run folder is not a finished run."""
     path = run_dir / STORE_NAME
+    if not path.is_file():
+        recover_dir(run_dir)  # an interrupted swap may have left the previous run beside it
     if not path.is_file():
         raise RunStateError(
             f"{run_dir}: not a reglink run folder (no {STORE_NAME}); run 'reglink resolve' first"
