@@ -180,6 +180,7 @@ def _resolve(
         console.print(
             f"  {item['source']:<10} read {item['rows_read']:>8}  accepted {item['accepted']:>8}"
             f"  rejected {item['rejected']:>6}"
+            + (f"  ({item['blank_lines']} blank lines skipped)" if item.get("blank_lines") else "")
         )
     console.print(
         f"[bold]{summary.mentions}[/] mentions -> [bold]{summary.entities}[/] entities "

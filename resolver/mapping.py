@@ -121,7 +121,7 @@ def load_mapping(mapping: Path, data_dir: Path | None = None) -> list[SourceSpec
             f"{mapping}: mapping file is not valid UTF-8 (byte {exc.start + 1}); save it as UTF-8"
         ) from exc
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{mapping}: not valid YAML: {exc}") from exc
+        raise ConfigError(f"{mapping}: not valid YAML{_yaml_where(exc)}") from exc
     if not isinstance(document, dict) or not isinstance(document.get("sources"), list):
         raise ConfigError(f"{mapping}: expected a top-level 'sources:' list")
     base = data_dir if data_dir is not None else mapping.parent
@@ -202,6 +202,15 @@ def _spec_from_entry(entry: Any, index: int, mapping: Path, base: Path) -> Sourc
         columns=columns,
         constants=constants,
     )
+
+
+def _yaml_where(exc: yaml.YAMLError) -> str:
+    """' at line L, column C: problem' from a YAML error, or its text."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None)
+    if mark is None or problem is None:
+        return f": {exc}"
+    return f" at line {mark.line + 1}, column {mark.column + 1}: {problem}"
 
 
 def _mapping_of(entry: dict[str, Any], key: str, where: str) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from resolver.linkage import LinkageOptions, link
 from resolver.mapping import SourceSpec, discover_sources
 from resolver.mentions import build_mentions
 from resolver.model import LINKAGE_COLUMNS
-from resolver.store import STORE_NAME, is_run_folder, write_store
+from resolver.store import is_run_folder, write_store
 
 Progress = Callable[[str], None]
 
@@ -142,8 +142,13 @@ def resolve(
 
         clock = time.perf_counter()
         say("building and standardising mentions")
-        mentions = build_mentions(tables)
-        if mentions.empty:
+        if not any(t.rows_read for t in tables):
+            raise InputError(
+                "no records: every source file is empty or holds only its header row",
+                path=str(data_dir),
+            )
+        mentions = build_mentions(tables) if any(len(t.records) for t in tables) else None
+        if mentions is None or mentions.empty:
             raise InputError(
                 "no usable records: every row was rejected (see the reasons above)",
                 path=str(data_dir),
@@ -204,7 +209,6 @@ def resolve(
             "audit": facts,
         }
         write_store(stage, store_tables, run_summary)
-        facts["outputs"][STORE_NAME] = audit.sha256_file(stage / STORE_NAME)
         write_json(facts, stage / RUN_FILE)
     return summary
 
