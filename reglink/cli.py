@@ -301,11 +301,11 @@ def flag(
 def _flag(run_dir: Path, config: Path | None, params: list[str], top: int) -> None:
     from reglink.config import load_config
     from reglink.reporting import print_flags, print_rule_statuses
-    from resolver.store import open_store
+    from resolver.store import writing_store
     from rules import apply_overrides, config_from_mapping, run_rules, write_flags
 
     rule_config = apply_overrides(config_from_mapping(load_config(config)), params)
-    with console.status("running rules"), open_store(run_dir, read_only=False) as con:
+    with console.status("running rules"), writing_store(run_dir) as con:
         result = run_rules(con, params=rule_config)
         paths = write_flags(result, con, run_dir)
         _record_flag_run(con, config, result, paths)

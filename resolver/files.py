@@ -86,8 +86,15 @@ def recover_dir(target: Path) -> bool:
     return True
 
 
+def remove_temporaries(folder: Path) -> None:
+    """Delete the temporary files an interrupted :func:`atomic_path` left in ``folder``."""
+    for stale in folder.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
 @contextmanager
-def _lock(target: Path) -> Iterator[None]:
+def folder_lock(target: Path) -> Iterator[None]:
     """An exclusive lock on ``target`` for this process (``.NAME.lock`` beside it)."""
     descriptor = os.open(target.parent / f".{target.name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
@@ -115,7 +122,7 @@ def replaced_dir(target: Path, *, replaceable: Callable[[Path], bool]) -> Iterat
     """
     target = Path(os.path.abspath(target))
     target.parent.mkdir(parents=True, exist_ok=True)
-    with _lock(target):
+    with folder_lock(target):
         recover_dir(target)
         for stale in [*_siblings(target, "staging"), *_siblings(target, "previous")]:
             shutil.rmtree(stale, ignore_errors=True)

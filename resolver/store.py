@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import pandas as pd
 
 from resolver.audit import record_event
 from resolver.errors import RunStateError
-from resolver.files import atomic_path, recover_dir
+from resolver.files import atomic_path, folder_lock, recover_dir, remove_temporaries
 from resolver.schema import CONTRACT_SOURCES, SOURCES, Source
 
 STORE_NAME = "reglink.duckdb"
@@ -73,6 +74,19 @@ def open_store(run_dir: Path, *, read_only: bool = True) -> duckdb.DuckDBPyConne
             f"{run_dir}: not a reglink run folder (no {STORE_NAME}); run 'reglink resolve' first"
         )
     return duckdb.connect(str(path), read_only=read_only)
+
+
+@contextmanager
+def writing_store(run_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The store opened for writing, with the run folder locked against other commands and
+    the temporary files of an interrupted earlier command removed."""
+    with folder_lock(run_dir.absolute()):
+        con = open_store(run_dir, read_only=False)
+        remove_temporaries(run_dir)
+        try:
+            yield con
+        finally:
+            con.close()
 
 
 def read_summary(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
