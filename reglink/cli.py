@@ -350,6 +350,37 @@ def stats(run_dir: RunDir) -> None:
 
 @app.command()
 @friendly_errors
+def export(
+    run_dir: RunDir,
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Folder for the shareable copies.", show_default=False),
+    ],
+    pseudonymise: Annotated[
+        Path,
+        typer.Option(
+            "--pseudonymise",
+            help="Secret key file (at least 32 bytes): names, dates of birth, document numbers, "
+            "addresses and postcodes become keyed HMAC-SHA256 pseudonyms.",
+            show_default=False,
+        ),
+    ],
+) -> None:
+    """Write shareable copies of a run's entities, links and flags with personal values
+    replaced by keyed pseudonyms, consistent across files (see docs/operations.md)."""
+    from reglink.export import export_pseudonymised
+
+    summary = export_pseudonymised(run_dir, out, pseudonymise)
+    for warning in summary.warnings:
+        errors.print(f"[bold yellow]reglink: warning:[/] {warning}", markup=True, soft_wrap=True)
+    console.print(
+        f"{summary.values_replaced} values pseudonymised (key {summary.key_fingerprint}); "
+        f"wrote {', '.join(summary.files)} to [bold]{summary.out_dir}[/]"
+    )
+
+
+@app.command()
+@friendly_errors
 def update(
     run_dir: RunDir,
     new_data: Annotated[Path, typer.Argument(help="Folder of new source files to add.")],

@@ -196,10 +196,10 @@ def resolve(
             blanked_cells=_blanked_table(tables),
             comparison_input=mentions[list(LINKAGE_COLUMNS)],
         )
+        timings["write"] = time.perf_counter() - clock
         facts = _audit_facts(
             extra_summary or {}, options, inputs, stage, started, summary, linked.trained
         )
-        timings["write"] = time.perf_counter() - clock
         run_summary = {
             **(extra_summary or {}),
             "resolve": summary.as_dict(),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -48,3 +50,17 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("scenario") / "data"
     generate(out, seed=5, persons=200)
     return out
+
+
+@pytest.fixture(scope="session")
+def flagged_run(scenario: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``scenario`` resolved (with a config file) and flagged; tests must not change it."""
+    root = tmp_path_factory.mktemp("flagged")
+    config = root / "reglink.toml"
+    config.write_text("[resolve]\nthreshold = 0.9\nseed = 42\n", encoding="utf-8")
+    run = root / "run"
+    for args in (("resolve", scenario, "--out", run, "--config", config), ("flag", run)):
+        with mock.patch.object(sys, "argv", ["reglink", *map(str, args)]):  # as a shell sets it
+            result = cli(*args)
+        assert result.exit_code == 0, result.output
+    return run
