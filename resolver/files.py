@@ -96,6 +96,7 @@ def remove_temporaries(folder: Path) -> None:
 @contextmanager
 def folder_lock(target: Path) -> Iterator[None]:
     """An exclusive lock on ``target`` for this process (``.NAME.lock`` beside it)."""
+    target = Path(os.path.realpath(target))
     descriptor = os.open(target.parent / f".{target.name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
         if fcntl is not None:
@@ -120,7 +121,7 @@ def replaced_dir(target: Path, *, replaceable: Callable[[Path], bool]) -> Iterat
     Leftovers of interrupted earlier attempts are restored or removed first. If the block
     raises, or the process dies, ``target`` is untouched.
     """
-    target = Path(os.path.abspath(target))
+    target = Path(os.path.realpath(target))  # through a symbolic link to the real folder
     target.parent.mkdir(parents=True, exist_ok=True)
     with folder_lock(target):
         recover_dir(target)

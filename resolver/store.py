@@ -80,7 +80,7 @@ def open_store(run_dir: Path, *, read_only: bool = True) -> duckdb.DuckDBPyConne
 def writing_store(run_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """The store opened for writing, with the run folder locked against other commands and
     the temporary files of an interrupted earlier command removed."""
-    with folder_lock(run_dir.absolute()):
+    with folder_lock(run_dir):
         con = open_store(run_dir, read_only=False)
         remove_temporaries(run_dir)
         try:

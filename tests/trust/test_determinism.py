@@ -1,5 +1,5 @@
-"""Determinism: the same input, config and seed give byte-identical entities.csv, links.csv
-and flags.csv, whatever the number of DuckDB threads."""
+"""Determinism: the same input, config and seed give byte-identical entities.csv, links.csv,
+rejected.csv and flags, whatever the number of DuckDB threads."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from resolver.pipeline import _entities_table, _links_table
 from synthetic import generate
 from tests.trust.conftest import cli
 
-OUTPUTS = ("entities.csv", "links.csv", "flags.csv", "flags.json")
+OUTPUTS = ("entities.csv", "links.csv", "rejected.csv", "flags.csv", "flags.json")
 
 #: Large enough that DuckDB splits Splink's EM sums over threads, which moves the last bits
 #: of the trained m probabilities between thread counts (and between runs with 2 threads).
