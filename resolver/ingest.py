@@ -96,15 +96,6 @@ def read_source(spec: SourceSpec) -> SourceTable:
     )
 
 
-def file_sha256(path: Path) -> str:
-    """The hex SHA-256 of a file, read in blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _read_raw(spec: SourceSpec) -> _Raw:
     """All cells as text ('' for empty), plus the rows that could not be split into fields."""
     path = spec.path
@@ -115,17 +106,14 @@ def _read_raw(spec: SourceSpec) -> _Raw:
         frame = _read_parquet(path, data)
         rows = pd.Series(np.arange(1, len(frame) + 1), dtype="int64")
         lines = pd.Series(pd.NA, index=frame.index, dtype="Int64")
-        return _Raw(
-            _checked_header(frame, path), rows, lines, [], 0, hashlib.sha256(data).hexdigest()
-        )
+        return _Raw(frame, rows, lines, [], 0, hashlib.sha256(data).hexdigest())
     parsed = read_delimited(path, encoding=spec.encoding, delimiter=spec.delimiter)
     columns = parsed.header
     frame = (
         pd.DataFrame(parsed.rows, columns=columns, dtype=object)
         if parsed.rows
-        else (pd.DataFrame({c: pd.Series(dtype=object) for c in columns}))
+        else pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     )
-    frame = _checked_header(frame.astype(str) if len(frame) else frame, path)
     return _Raw(
         frame=frame,
         rows=pd.Series(parsed.row_numbers, dtype="int64"),
@@ -134,18 +122,6 @@ def _read_raw(spec: SourceSpec) -> _Raw:
         blank_lines=parsed.blank_lines,
         sha256=parsed.sha256,
     )
-
-
-def _checked_header(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
-    """Refuse column names that reglink itself adds to the records table."""
-    for name in frame.columns:
-        if str(name).casefold() in RESERVED_COLUMNS:
-            raise InputError(
-                f"column {name!r} is a name reglink reserves for its own use; rename it in the "
-                "file, or map it onto a contract column with --mapping",
-                path=str(path),
-            )
-    return frame.reset_index(drop=True)
 
 
 def _blank_invalid_dates(mapped: pd.DataFrame, spec: SourceSpec, rows: pd.Series) -> pd.DataFrame:
@@ -226,6 +202,12 @@ def _map_columns(raw: pd.DataFrame, spec: SourceSpec) -> pd.DataFrame:
     used = {origin for origins in spec.columns.values() for origin in origins}
     for column in raw.columns:
         if column not in mapped.columns and column not in used:
+            if str(column).casefold() in RESERVED_COLUMNS:
+                raise InputError(
+                    f"column {column!r} is a name reglink reserves for its own records table; "
+                    "rename it in the file, or map it onto a contract column with --mapping",
+                    path=str(spec.path),
+                )
             mapped[column] = raw[column]
     return mapped
 

@@ -106,8 +106,17 @@ def test_repeated_column_is_refused(tmp_path: Path) -> None:
 
 def test_reserved_column_is_refused(tmp_path: Path) -> None:
     header = WATCHLIST_HEADER.rstrip("\n") + ",record_id\n"
+    path = _file(tmp_path, header + GOOD.rstrip("\n") + ",x\n")
     with pytest.raises(InputError, match="'record_id' is a name reglink reserves"):
-        _read(_file(tmp_path, header + GOOD.rstrip("\n") + ",x\n"))
+        _read(path)
+    mapping = _file(
+        tmp_path,
+        "sources:\n  - file: watchlist.csv\n    kind: watchlist\n"
+        "    columns: {subject_id: record_id}\n",
+        "map.yaml",
+    )
+    [spec] = load_mapping(mapping)
+    assert read_source(spec).records["subject_id"].tolist() == ["x"]  # mapped: no clash
 
 
 def test_wrong_delimiter_gets_a_hint(tmp_path: Path) -> None:
