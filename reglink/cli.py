@@ -16,6 +16,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from reglink import __version__
 from resolver.errors import NotAvailableError, ReglinkError
@@ -35,17 +36,27 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def friendly_errors(command: F) -> F:
-    """Turn reglink's errors into a one-line message and exit code 1, never a traceback."""
+    """Turn reglink's errors (and the system's: a full disk, a missing permission) into a
+    one-line message and exit code 1, never a traceback."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
         except ReglinkError as exc:
-            errors.print(f"[bold red]reglink: error:[/] {exc}", markup=True, soft_wrap=True)
+            _print_error(str(exc))
+            raise typer.Exit(1) from None
+        except OSError as exc:  # the machine's problem (disk full, no permission), not a bug
+            where = f"{exc.filename}: " if exc.filename else ""
+            _print_error(f"{where}{exc.strerror or exc}")
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _print_error(message: str) -> None:
+    # escaped: a message may quote "[resolve]" or a path with brackets, which is not markup
+    errors.print(f"[bold red]reglink: error:[/] {escape(message)}", markup=True, soft_wrap=True)
 
 
 def _version(value: bool) -> None:
@@ -372,7 +383,9 @@ def export(
 
     summary = export_pseudonymised(run_dir, out, pseudonymise)
     for warning in summary.warnings:
-        errors.print(f"[bold yellow]reglink: warning:[/] {warning}", markup=True, soft_wrap=True)
+        errors.print(
+            f"[bold yellow]reglink: warning:[/] {escape(warning)}", markup=True, soft_wrap=True
+        )
     console.print(
         f"{summary.values_replaced} values pseudonymised (key {summary.key_fingerprint}); "
         f"wrote {', '.join(summary.files)} to [bold]{summary.out_dir}[/]"

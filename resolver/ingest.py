@@ -101,6 +101,14 @@ def _read_raw(spec: SourceSpec) -> _Raw:
     path = spec.path
     if not path.is_file():
         raise InputError("file not found", path=str(path))
+    try:
+        return _read_text_or_parquet(spec)
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", path=str(path)) from exc
+
+
+def _read_text_or_parquet(spec: SourceSpec) -> _Raw:
+    path = spec.path
     if path.suffix.lower() == ".parquet":
         data = path.read_bytes()
         frame = _read_parquet(path, data)

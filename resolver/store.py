@@ -64,8 +64,8 @@ def write_store(run_dir: Path, tables: Mapping[str, pd.DataFrame], summary: dict
     return target
 
 
-def open_store(run_dir: Path, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open a run's store, with a clear error if the run folder is not a finished run."""
+def store_path(run_dir: Path) -> Path:
+    """The run's store file, with a clear error if the run folder is not a finished run."""
     path = run_dir / STORE_NAME
     if not path.is_file():
         recover_dir(run_dir)  # an interrupted swap may have left the previous run beside it
@@ -73,13 +73,19 @@ def open_store(run_dir: Path, *, read_only: bool = True) -> duckdb.DuckDBPyConne
         raise RunStateError(
             f"{run_dir}: not a reglink run folder (no {STORE_NAME}); run 'reglink resolve' first"
         )
-    return duckdb.connect(str(path), read_only=read_only)
+    return path
+
+
+def open_store(run_dir: Path, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open a run's store, with a clear error if the run folder is not a finished run."""
+    return duckdb.connect(str(store_path(run_dir)), read_only=read_only)
 
 
 @contextmanager
 def writing_store(run_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """The store opened for writing, with the run folder locked against other commands and
     the temporary files of an interrupted earlier command removed."""
+    store_path(run_dir)
     with folder_lock(run_dir):
         con = open_store(run_dir, read_only=False)
         remove_temporaries(run_dir)

@@ -86,3 +86,10 @@ def test_outputs_are_readable_by_their_owner_only(flagged_run: Path) -> None:
     assert stat.S_IMODE(flagged_run.stat().st_mode) == 0o700
     for path in flagged_run.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+
+
+def test_commands_on_a_missing_run_folder_say_so(tmp_path: Path) -> None:
+    for command in ("flag", "evaluate"):
+        extra = ["--truth", str(tmp_path)] if command == "evaluate" else []
+        result = cli(command, tmp_path / "nowhere" / "run", *extra)
+        assert result.exit_code == 1 and "not a reglink run folder" in result.output, command

@@ -354,3 +354,10 @@ def test_bad_rows_reach_rejected_csv_and_inputs_are_untouched(
     assert reasons[f"{original.iloc[0]['subject_id']}@{n + 6}"].startswith(
         "duplicate id (first seen at row 1, an identical row"
     )
+
+
+def test_error_messages_keep_their_brackets(tmp_path: Path) -> None:
+    _file(tmp_path / "data", WATCHLIST_HEADER + GOOD)
+    config = _file(tmp_path, "[resolve]\nthreshhold = 0.9\n", "reglink.toml")
+    result = cli("resolve", tmp_path / "data", "--out", tmp_path / "run", "--config", config)
+    assert_user_error(result, "unknown [resolve] setting(s): threshhold")
