@@ -96,7 +96,7 @@ def _leftovers(run: Path) -> list[str]:
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "kill",
-    ["stage:done scoring candidate pairs", "links.csv", "reglink.duckdb", "run.json"],
+    ["stage:done reading and validating sources", "links.csv", "reglink.duckdb", "run.json"],
 )
 def test_killed_resolve_keeps_the_previous_run_and_rerun_completes(
     runs: dict[str, Path], tmp_path: Path, kill: str
