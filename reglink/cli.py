@@ -16,6 +16,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from reglink import __version__
 from resolver.errors import NotAvailableError, ReglinkError
@@ -35,17 +36,27 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def friendly_errors(command: F) -> F:
-    """Turn reglink's errors into a one-line message and exit code 1, never a traceback."""
+    """Turn reglink's errors (and the system's: a full disk, a missing permission) into a
+    one-line message and exit code 1, never a traceback."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
         except ReglinkError as exc:
-            errors.print(f"[bold red]reglink: error:[/] {exc}", markup=True, soft_wrap=True)
+            _print_error(str(exc))
+            raise typer.Exit(1) from None
+        except OSError as exc:  # the machine's problem (disk full, no permission), not a bug
+            where = f"{exc.filename}: " if exc.filename else ""
+            _print_error(f"{where}{exc.strerror or exc}")
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _print_error(message: str) -> None:
+    # escaped: a message may quote "[resolve]" or a path with brackets, which is not markup
+    errors.print(f"[bold red]reglink: error:[/] {escape(message)}", markup=True, soft_wrap=True)
 
 
 def _version(value: bool) -> None:
@@ -180,6 +191,7 @@ def _resolve(
         console.print(
             f"  {item['source']:<10} read {item['rows_read']:>8}  accepted {item['accepted']:>8}"
             f"  rejected {item['rejected']:>6}"
+            + (f"  ({item['blank_lines']} blank lines skipped)" if item.get("blank_lines") else "")
         )
     console.print(
         f"[bold]{summary.mentions}[/] mentions -> [bold]{summary.entities}[/] entities "
@@ -190,11 +202,20 @@ def _resolve(
 
 
 def _audit(config: Path | None) -> dict[str, Any]:
+    from reglink.config import load_config
+    from resolver.audit import file_fact
+
+    facts = file_fact(config)
     return {
         "version": __version__,
-        "command": shlex.join(["reglink", *sys.argv[1:]]),
+        "command": _command_line(),
         "config_file": str(config) if config else None,
+        "config": {**facts, "content": load_config(config)} if facts else None,
     }
+
+
+def _command_line() -> str:
+    return shlex.join(["reglink", *sys.argv[1:]])
 
 
 @app.command()
@@ -291,16 +312,37 @@ def flag(
 def _flag(run_dir: Path, config: Path | None, params: list[str], top: int) -> None:
     from reglink.config import load_config
     from reglink.reporting import print_flags, print_rule_statuses
-    from resolver.store import open_store
+    from resolver.store import writing_store
     from rules import apply_overrides, config_from_mapping, run_rules, write_flags
 
     rule_config = apply_overrides(config_from_mapping(load_config(config)), params)
-    with console.status("running rules"), open_store(run_dir, read_only=False) as con:
+    with console.status("running rules"), writing_store(run_dir) as con:
         result = run_rules(con, params=rule_config)
         paths = write_flags(result, con, run_dir)
+        _record_flag_run(con, config, result, paths)
     print_rule_statuses(console, result)
     print_flags(console, result.flags, top)
     console.print(f"flags: [bold]{paths['csv']}[/], [bold]{paths['json']}[/]")
+
+
+def _record_flag_run(con: Any, config: Path | None, result: Any, paths: dict[str, Path]) -> None:
+    """Note in the run's audit log which rules ran, with what, and what they wrote."""
+    from resolver.audit import file_fact, record_event, sha256_file
+    from resolver.store import read_summary
+
+    record_event(
+        con,
+        "flag",
+        _command_line(),
+        {
+            "run_id": (read_summary(con).get("audit") or {}).get("run_id"),
+            "version": __version__,
+            "config": file_fact(config),
+            "params": result.params,
+            "rules": {s.rule_id: {"status": s.status, "flags": s.flags} for s in result.statuses},
+            "outputs": {path.name: sha256_file(path) for path in paths.values()},
+        },
+    )
 
 
 @app.command()
@@ -415,6 +457,39 @@ def _stats(run_dir: Path, config: Path | None, **overrides: Any) -> dict[str, Pa
         errors.print("[bold red]disclosure control is off: stats are not fit for publication[/]")
     console.print(f"stats: [bold]{paths['html']}[/], [bold]{paths['csv']}[/]")
     return paths
+
+
+@app.command()
+@friendly_errors
+def export(
+    run_dir: RunDir,
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Folder for the shareable copies.", show_default=False),
+    ],
+    pseudonymise: Annotated[
+        Path,
+        typer.Option(
+            "--pseudonymise",
+            help="Secret key file (at least 32 bytes): names, dates of birth, document numbers, "
+            "addresses and postcodes become keyed HMAC-SHA256 pseudonyms.",
+            show_default=False,
+        ),
+    ],
+) -> None:
+    """Write shareable copies of a run's entities, links and flags with personal values
+    replaced by keyed pseudonyms, consistent across files (see docs/operations.md)."""
+    from reglink.export import export_pseudonymised
+
+    summary = export_pseudonymised(run_dir, out, pseudonymise)
+    for warning in summary.warnings:
+        errors.print(
+            f"[bold yellow]reglink: warning:[/] {escape(warning)}", markup=True, soft_wrap=True
+        )
+    console.print(
+        f"{summary.values_replaced} values pseudonymised (key {summary.key_fingerprint}); "
+        f"wrote {', '.join(summary.files)} to [bold]{summary.out_dir}[/]"
+    )
 
 
 @app.command()

@@ -6,15 +6,19 @@ invented, and ``rows_read == accepted + rejected`` for every source.
 
 from __future__ import annotations
 
-import csv
+import difflib
 import hashlib
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from resolver.csvfile import Malformed, read_delimited
 from resolver.errors import InputError
 from resolver.mapping import SourceSpec
 from resolver.standardise import parse_dates
@@ -22,8 +26,16 @@ from resolver.standardise import parse_dates
 #: longest accepted field; longer values are almost always a broken file or an attack
 MAX_FIELD_LENGTH = 1000
 
-REJECTED_COLUMNS = ("source", "file", "row", "record_id", "column", "reason", "raw")
+REJECTED_COLUMNS = ("source", "file", "row", "line", "record_id", "column", "reason", "raw")
 BLANKED_COLUMNS = ("source", "file", "row", "record_id", "column", "value")
+
+#: column names reglink adds to every records table; an input file may not use them
+RESERVED_COLUMNS = ("record_id", "_row")
+
+#: characters no field may hold (C0 controls other than tab and line breaks, and DEL)
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+#: characters an id may not hold: ';' separates mention ids in flag evidence
+_BAD_ID = r"[;\x00-\x1f\x7f]"
 
 
 @dataclass
@@ -37,6 +49,8 @@ class SourceTable:
     sha256: str
     #: cells dropped under ``invalid_dates: blank`` (the row itself was accepted)
     blanked: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=BLANKED_COLUMNS))
+    #: empty lines in a CSV file: they hold no record and are not rows
+    blank_lines: int = 0
 
     @property
     def name(self) -> str:
@@ -44,69 +58,78 @@ class SourceTable:
         return self.spec.name
 
 
+@dataclass
+class _Raw:
+    """A file's cells as text, with where each row came from and what could not be split."""
+
+    frame: pd.DataFrame
+    rows: pd.Series  # data row number of each frame row
+    lines: pd.Series  # physical line of each frame row (NA for Parquet)
+    malformed: list[Malformed]
+    blank_lines: int
+    sha256: str
+
+
 def read_source(spec: SourceSpec) -> SourceTable:
     """Read, map and validate one source file."""
-    raw, bad_lines = _read_raw(spec)
-    mapped = _map_columns(raw, spec)
-    rows = _row_numbers(len(raw), bad_lines)
-    blanked = _blank_invalid_dates(mapped, spec, rows) if spec.invalid_dates == "blank" else None
-    records, rejected = _validate(mapped, raw, spec, rows)
-    if bad_lines:
-        rejected = pd.concat([_bad_line_rows(spec, bad_lines), rejected], ignore_index=True)
+    raw = _read_raw(spec)
+    mapped = _map_columns(raw.frame, spec)
+    blanked = (
+        _blank_invalid_dates(mapped, spec, raw.rows) if spec.invalid_dates == "blank" else None
+    )
+    records, rejected = _validate(mapped, raw, spec)
+    if raw.malformed:
+        parts = [_malformed_rows(spec, raw.malformed), *([rejected] if len(rejected) else [])]
+        rejected = (
+            pd.concat(parts, ignore_index=True)
+            .sort_values("row", kind="stable")
+            .reset_index(drop=True)
+        )
     return SourceTable(
         spec=spec,
         records=records,
         rejected=rejected,
-        rows_read=len(raw) + len(bad_lines),
-        sha256=file_sha256(spec.path),
+        rows_read=len(raw.frame) + len(raw.malformed),
+        sha256=raw.sha256,
+        blank_lines=raw.blank_lines,
         **({"blanked": blanked} if blanked is not None else {}),
     )
 
 
-def file_sha256(path: Path) -> str:
-    """The hex SHA-256 of a file, read in blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _read_raw(spec: SourceSpec) -> tuple[pd.DataFrame, list[tuple[int, list[str]]]]:
-    """All cells as text ('' for empty), plus lines that had the wrong number of fields."""
+def _read_raw(spec: SourceSpec) -> _Raw:
+    """All cells as text ('' for empty), plus the rows that could not be split into fields."""
     path = spec.path
     if not path.is_file():
         raise InputError("file not found", path=str(path))
-    if path.suffix.lower() == ".parquet":
-        return _read_parquet(path), []
-    encoding = (
-        "utf-8-sig"
-        if spec.encoding.lower().replace("_", "-") in ("utf-8", "utf8")
-        else spec.encoding
-    )
-    options = {
-        "sep": spec.delimiter,
-        "dtype": str,
-        "keep_default_na": False,
-        "na_filter": False,
-        "encoding": encoding,
-        "quoting": csv.QUOTE_MINIMAL,
-    }
     try:
-        frame = pd.read_csv(path, engine="c", **options)  # type: ignore[call-overload]
-        bad: list[tuple[int, list[str]]] = []
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"not valid {spec.encoding} text (byte {exc.start}); convert the file to UTF-8 "
-            "or set 'encoding' (e.g. latin-1) for it in a mapping file",
-            path=str(path),
-        ) from exc
-    except pd.errors.EmptyDataError as exc:
-        raise InputError("file is empty (no header row)", path=str(path)) from exc
-    except pd.errors.ParserError:
-        frame, bad = _read_csv_tolerant(path, options)
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return frame.reset_index(drop=True), bad
+        return _read_text_or_parquet(spec)
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", path=str(path)) from exc
+
+
+def _read_text_or_parquet(spec: SourceSpec) -> _Raw:
+    path = spec.path
+    if path.suffix.lower() == ".parquet":
+        data = path.read_bytes()
+        frame = _read_parquet(path, data)
+        rows = pd.Series(np.arange(1, len(frame) + 1), dtype="int64")
+        lines = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+        return _Raw(frame, rows, lines, [], 0, hashlib.sha256(data).hexdigest())
+    parsed = read_delimited(path, encoding=spec.encoding, delimiter=spec.delimiter)
+    columns = parsed.header
+    frame = (
+        pd.DataFrame(parsed.rows, columns=columns, dtype=object)
+        if parsed.rows
+        else pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    )
+    return _Raw(
+        frame=frame,
+        rows=pd.Series(parsed.row_numbers, dtype="int64"),
+        lines=pd.Series(parsed.line_numbers, dtype="Int64"),
+        malformed=parsed.malformed,
+        blank_lines=parsed.blank_lines,
+        sha256=parsed.sha256,
+    )
 
 
 def _blank_invalid_dates(mapped: pd.DataFrame, spec: SourceSpec, rows: pd.Series) -> pd.DataFrame:
@@ -131,38 +154,9 @@ def _blank_invalid_dates(mapped: pd.DataFrame, spec: SourceSpec, rows: pd.Series
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=BLANKED_COLUMNS)
 
 
-def _row_numbers(good_rows: int, bad_lines: list[tuple[int, list[str]]]) -> pd.Series:
-    """1-based data row numbers (header excluded) of the rows that parsed."""
-    skipped = np.array(sorted({row for row, _ in bad_lines}), dtype="int64")
-    candidates = np.arange(1, good_rows + len(skipped) + 1, dtype="int64")
-    return pd.Series(np.setdiff1d(candidates, skipped)[:good_rows], dtype="int64")
-
-
-def _read_csv_tolerant(
-    path: Path, options: dict[str, object]
-) -> tuple[pd.DataFrame, list[tuple[int, list[str]]]]:
-    """Slow path for files with malformed lines: keep the good ones, quarantine the rest."""
-    bad: list[list[str]] = []
-
-    def keep(line: list[str]) -> None:
-        bad.append(line)
-        return None
-
-    frame = pd.read_csv(path, engine="python", on_bad_lines=keep, **options)  # type: ignore[call-overload]
-    # The python engine does not report line numbers; locate bad lines by content.
-    numbered: list[tuple[int, list[str]]] = []
-    with path.open(encoding=str(options["encoding"]), newline="") as handle:
-        reader = csv.reader(handle, delimiter=str(options["sep"]))
-        header_width = len(next(reader, []))
-        for row_number, fields in enumerate(reader, start=1):
-            if len(fields) != header_width and fields:
-                numbered.append((row_number, fields))
-    return frame, numbered or [(0, line) for line in bad]
-
-
-def _read_parquet(path: Path) -> pd.DataFrame:
+def _read_parquet(path: Path, data: bytes) -> pd.DataFrame:
     try:
-        frame = pd.read_parquet(path)
+        frame = pd.read_parquet(io.BytesIO(data))
     except Exception as exc:  # pyarrow raises many types for unreadable files
         raise InputError(f"cannot read Parquet file: {exc}", path=str(path)) from exc
     text = pd.DataFrame(index=frame.index)
@@ -184,7 +178,8 @@ def _map_columns(raw: pd.DataFrame, spec: SourceSpec) -> pd.DataFrame:
     )
     if missing_inputs:
         raise InputError(
-            f"mapped input columns not in the file: {', '.join(missing_inputs)}",
+            f"mapped input column(s) not in the file: {', '.join(missing_inputs)}"
+            + _lookalike_hint(missing_inputs, list(raw.columns)),
             path=str(spec.path),
         )
     mapped = pd.DataFrame(index=raw.index)
@@ -205,7 +200,9 @@ def _map_columns(raw: pd.DataFrame, spec: SourceSpec) -> pd.DataFrame:
             mapped[column] = ""
     required_absent = [c for c in absent if c in kind.required_columns()]
     if required_absent:
-        hint = _delimiter_hint(raw, spec)
+        used = {origin for origins in spec.columns.values() for origin in origins}
+        unexpected = [c for c in raw.columns if c not in kind.columns and c not in used]
+        hint = _delimiter_hint(raw, spec) or _lookalike_hint(required_absent, unexpected)
         raise InputError(
             f"missing required column(s) for {kind.name}: {', '.join(required_absent)}{hint}",
             path=str(spec.path),
@@ -213,6 +210,12 @@ def _map_columns(raw: pd.DataFrame, spec: SourceSpec) -> pd.DataFrame:
     used = {origin for origins in spec.columns.values() for origin in origins}
     for column in raw.columns:
         if column not in mapped.columns and column not in used:
+            if str(column).casefold() in RESERVED_COLUMNS:
+                raise InputError(
+                    f"column {column!r} is a name reglink reserves for its own records table; "
+                    "rename it in the file, or map it onto a contract column with --mapping",
+                    path=str(spec.path),
+                )
             mapped[column] = raw[column]
     return mapped
 
@@ -226,14 +229,31 @@ def _delimiter_hint(raw: pd.DataFrame, spec: SourceSpec) -> str:
     return ""
 
 
+def _lookalike_hint(wanted: list[str], present: list[str]) -> str:
+    """' (the file has X, Y: renamed?)' for header names that look like the wanted ones."""
+    by_fold = {p.casefold().replace(" ", "_"): p for p in present}
+    found: list[str] = []
+    for name in wanted:
+        close = difflib.get_close_matches(name.casefold(), list(by_fold), n=1, cutoff=0.6)
+        if close and by_fold[close[0]] not in found:
+            found.append(by_fold[close[0]])
+    if not found:
+        return ""
+    listed = ", ".join(repr(f) for f in found)
+    return f" (the file has {listed}: rename to the contract's names, or map them with --mapping)"
+
+
 def _validate(
-    mapped: pd.DataFrame, raw: pd.DataFrame, spec: SourceSpec, rows: pd.Series
+    mapped: pd.DataFrame, raw: _Raw, spec: SourceSpec
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Typed accepted rows, and one rejected row per failing input row with every reason."""
     kind = spec.kind
+    rows = raw.rows
     problems: list[tuple[pd.Series, str, pd.Series]] = []  # (mask, column, reason per row)
 
-    def add(mask: pd.Series, column: str, reason: str | pd.Series) -> None:
+    def add(mask: pd.Series | np.ndarray, column: str, reason: str | pd.Series) -> None:
+        if isinstance(mask, np.ndarray):
+            mask = pd.Series(mask, index=mapped.index)
         if mask.any():
             reasons = (
                 reason if isinstance(reason, pd.Series) else pd.Series(reason, index=mapped.index)
@@ -243,18 +263,25 @@ def _validate(
     ids = mapped[kind.id_column].str.strip()
     mapped[kind.id_column] = ids
     add(ids == "", kind.id_column, "missing id")
+    add(
+        _matches(ids, _BAD_ID),
+        kind.id_column,
+        "id holds ';' or a control character (';' separates ids in flag evidence)",
+    )
     duplicated = ids.duplicated(keep="first") & (ids != "")
     if duplicated.any():
-        first_seen = pd.Series(rows.to_numpy(), index=ids.to_numpy())
-        first_seen = first_seen[~first_seen.index.duplicated(keep="first")]
-        add(
-            duplicated,
-            kind.id_column,
-            "duplicate id (first seen at row " + ids.map(first_seen).astype(str) + ")",
-        )
+        add(duplicated, kind.id_column, _duplicate_reasons(ids, raw.frame, rows))
     for column in kind.columns:
-        too_long = mapped[column].str.len() > MAX_FIELD_LENGTH
-        add(too_long, column, f"field longer than {MAX_FIELD_LENGTH} characters")
+        add(
+            _too_long(mapped[column]),
+            column,
+            f"field longer than {MAX_FIELD_LENGTH} characters",
+        )
+        add(
+            _matches(mapped[column], _CONTROL),
+            column,
+            "field holds a control character (e.g. NUL): a damaged or binary file?",
+        )
 
     parsed: dict[str, pd.Series] = {}
     expected = spec.date_format or "YYYY-MM-DD"
@@ -269,14 +296,14 @@ def _validate(
 
     principal = kind.roles[0]
     nameless = pd.Series(True, index=mapped.index)
-    for column in principal.presence_columns():
-        nameless &= mapped[column].str.strip() == ""
+    for column in principal.presence_columns():  # a name holds at least one letter
+        nameless &= ~_matches(mapped[column], r"\pL")
     add(nameless, principal.presence_columns()[0], f"no name recorded for the {principal.name}")
 
     failed = pd.Series(False, index=mapped.index)
     for mask, _, _ in problems:
         failed |= mask
-    rejected = _rejected_rows(mapped, raw, spec, problems, failed, rows)
+    rejected = _rejected_rows(mapped, raw, spec, problems, failed)
 
     accepted = mapped.loc[~failed].copy()
     for column, values in parsed.items():
@@ -286,13 +313,38 @@ def _validate(
     return accepted.reset_index(drop=True), rejected
 
 
+def _too_long(values: pd.Series) -> np.ndarray:
+    lengths = pc.utf8_length(pa.array(values.to_numpy(object), type=pa.string()))
+    return np.asarray(pc.fill_null(pc.greater(lengths, MAX_FIELD_LENGTH), False), dtype=bool)
+
+
+def _matches(values: pd.Series, pattern: str) -> np.ndarray:
+    """Which values contain a match of an RE2 ``pattern`` (Arrow: fast, Unicode-aware)."""
+    found = pc.match_substring_regex(pa.array(values.to_numpy(object), type=pa.string()), pattern)
+    return np.asarray(pc.fill_null(found, False), dtype=bool)
+
+
+def _duplicate_reasons(ids: pd.Series, frame: pd.DataFrame, rows: pd.Series) -> pd.Series:
+    """'duplicate id (first seen at row N...)', saying whether the whole row repeats."""
+    content = frame.astype(str).agg("\x1f".join, axis=1) if len(frame.columns) else ids
+    first = ~ids.duplicated(keep="first")
+    first_row = pd.Series(rows[first].to_numpy(), index=ids[first].to_numpy())
+    first_content = pd.Series(content[first].to_numpy(), index=ids[first].to_numpy())
+    same = ids.map(first_content) == content
+    return (
+        "duplicate id (first seen at row "
+        + ids.map(first_row).astype(str)
+        + same.map({True: ", an identical row", False: ", with different values"})
+        + "; the first is kept)"
+    )
+
+
 def _rejected_rows(
     mapped: pd.DataFrame,
-    raw: pd.DataFrame,
+    raw: _Raw,
     spec: SourceSpec,
     problems: list[tuple[pd.Series, str, pd.Series]],
     failed: pd.Series,
-    rows: pd.Series,
 ) -> pd.DataFrame:
     if not failed.any():
         return pd.DataFrame(columns=list(REJECTED_COLUMNS))
@@ -307,13 +359,14 @@ def _rejected_rows(
         reasons.loc[hit] = reasons.loc[hit] + sep_r + reason.loc[hit]
     raw_json = [
         json.dumps(record, ensure_ascii=False, sort_keys=False)
-        for record in raw.loc[index].to_dict(orient="records")
+        for record in raw.frame.loc[index].to_dict(orient="records")
     ]
     return pd.DataFrame(
         {
             "source": spec.name,
             "file": spec.path.name,
-            "row": rows.loc[index].to_numpy(),
+            "row": raw.rows.loc[index].to_numpy(),
+            "line": raw.lines.loc[index].to_numpy(),
             "record_id": mapped.loc[index, spec.kind.id_column].to_numpy(),
             "column": columns.to_numpy(),
             "reason": reasons.to_numpy(),
@@ -322,18 +375,16 @@ def _rejected_rows(
     )
 
 
-def _bad_line_rows(spec: SourceSpec, bad_lines: list[tuple[int, list[str]]]) -> pd.DataFrame:
+def _malformed_rows(spec: SourceSpec, malformed: list[Malformed]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "source": spec.name,
             "file": spec.path.name,
-            "row": [row for row, _ in bad_lines],
+            "row": [m.row for m in malformed],
+            "line": pd.array([m.line for m in malformed], dtype="Int64"),
             "record_id": "",
             "column": "",
-            "reason": [
-                f"wrong number of fields ({len(fields)}); check quoting and the delimiter"
-                for _, fields in bad_lines
-            ],
-            "raw": [json.dumps(fields, ensure_ascii=False) for _, fields in bad_lines],
+            "reason": [m.reason for m in malformed],
+            "raw": [json.dumps(m.text, ensure_ascii=False) for m in malformed],
         }
     )

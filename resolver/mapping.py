@@ -22,14 +22,17 @@ list such as FEBRL) be read onto the contract's columns::
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
 
 from resolver.errors import ConfigError, InputError
 from resolver.schema import CONTRACT_SOURCES, SOURCES, Source
+from resolver.standardise import parse_dates
 
 _SUFFIXES = (".csv", ".parquet")
 _MAPPING_KEYS = {
@@ -92,14 +95,33 @@ def discover_sources(data_dir: Path, mapping: Path | None = None) -> list[Source
     return specs
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses a key given twice in one mapping (YAML keeps the last)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} given twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_mapping(mapping: Path, data_dir: Path | None = None) -> list[SourceSpec]:
     """Read a YAML mapping file into source specs, with errors that name the file and entry."""
     try:
-        document = yaml.safe_load(mapping.read_text(encoding="utf-8"))
+        document = yaml.load(mapping.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except OSError as exc:
         raise ConfigError(f"{mapping}: cannot read mapping file: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{mapping}: mapping file is not valid UTF-8 (byte {exc.start + 1}); save it as UTF-8"
+        ) from exc
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{mapping}: not valid YAML: {exc}") from exc
+        raise ConfigError(f"{mapping}: not valid YAML{_yaml_where(exc)}") from exc
     if not isinstance(document, dict) or not isinstance(document.get("sources"), list):
         raise ConfigError(f"{mapping}: expected a top-level 'sources:' list")
     base = data_dir if data_dir is not None else mapping.parent
@@ -129,19 +151,24 @@ def _spec_from_entry(entry: Any, index: int, mapping: Path, base: Path) -> Sourc
     if kind is None:
         raise ConfigError(f"{where}: unknown kind {entry['kind']!r}; one of {sorted(SOURCES)}")
     columns: dict[str, tuple[str, ...]] = {}
-    for target, origin in (entry.get("columns") or {}).items():
+    for target, origin in _mapping_of(entry, "columns", where).items():
         if target not in kind.columns:
             raise ConfigError(f"{where}: {target!r} is not a column of {kind.name}")
-        if isinstance(origin, str):
+        if isinstance(origin, str) and origin:
             columns[target] = (origin,)
-        elif isinstance(origin, list) and origin and all(isinstance(o, str) for o in origin):
+        elif isinstance(origin, list) and origin and all(isinstance(o, str) and o for o in origin):
             columns[target] = tuple(origin)
         else:
             raise ConfigError(f"{where}: columns.{target} must be a column name or a list of them")
-    constants = {str(k): str(v) for k, v in (entry.get("constants") or {}).items()}
-    for target in constants:
+    constants: dict[str, str] = {}
+    for target, value in _mapping_of(entry, "constants", where).items():
         if target not in kind.columns:
             raise ConfigError(f"{where}: constant {target!r} is not a column of {kind.name}")
+        if target in columns:
+            raise ConfigError(f"{where}: {target!r} is both mapped and given a constant")
+        if isinstance(value, dict | list) or value is None:
+            raise ConfigError(f"{where}: constants.{target} must be a single value")
+        constants[str(target)] = str(value)
     invalid_dates = str(entry.get("invalid_dates", "reject"))
     if invalid_dates not in ("reject", "blank"):
         raise ConfigError(f"{where}: invalid_dates must be 'reject' or 'blank'")
@@ -149,14 +176,57 @@ def _spec_from_entry(entry: Any, index: int, mapping: Path, base: Path) -> Sourc
     if not name.replace("_", "").isalnum():
         raise ConfigError(f"{where}: name {name!r} must be letters, digits and underscores")
     path = Path(entry["file"])
+    encoding = _encoding(entry.get("encoding", "utf-8"), where)
+    delimiter = entry.get("delimiter", ",")
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n':
+        raise ConfigError(
+            f"{where}: delimiter must be one character other than a quote or a line break, "
+            f"got {delimiter!r}"
+        )
+    date_format = entry.get("date_format")
+    if date_format is not None:
+        if not isinstance(date_format, str) or "%" not in date_format:
+            raise ConfigError(f"{where}: date_format must be a strptime format such as '%d/%m/%Y'")
+        try:
+            parse_dates(pd.Series([], dtype=object), date_format)
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: {exc}") from exc
     return SourceSpec(
         path=path if path.is_absolute() else base / path,
         kind=kind,
         name=name,
-        date_format=entry.get("date_format"),
+        date_format=date_format,
         invalid_dates=invalid_dates,
-        encoding=str(entry.get("encoding", "utf-8")),
-        delimiter=str(entry.get("delimiter", ",")),
+        encoding=encoding,
+        delimiter=delimiter,
         columns=columns,
         constants=constants,
     )
+
+
+def _yaml_where(exc: yaml.YAMLError) -> str:
+    """' at line L, column C: problem' from a YAML error, or its text."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None)
+    if mark is None or problem is None:
+        return f": {exc}"
+    return f" at line {mark.line + 1}, column {mark.column + 1}: {problem}"
+
+
+def _mapping_of(entry: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = entry.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: '{key}' must be a mapping of contract column to value")
+    return value
+
+
+def _encoding(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: encoding must be text, e.g. 'latin-1'")
+    try:
+        codecs.lookup(value)
+    except LookupError as exc:
+        raise ConfigError(f"{where}: unknown encoding {value!r}") from exc
+    return value

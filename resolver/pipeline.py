@@ -10,17 +10,25 @@ from typing import Any
 
 import pandas as pd
 
+from resolver import audit
 from resolver.clustering import ClusterOptions, cluster
 from resolver.errors import InputError
-from resolver.files import write_csv, write_json
+from resolver.files import replaced_dir, write_csv, write_json
 from resolver.ingest import BLANKED_COLUMNS, REJECTED_COLUMNS, SourceTable, read_source
 from resolver.linkage import LinkageOptions, link
-from resolver.mapping import discover_sources
+from resolver.mapping import SourceSpec, discover_sources
 from resolver.mentions import build_mentions
 from resolver.model import LINKAGE_COLUMNS
-from resolver.store import write_store
+from resolver.store import is_run_folder, write_store
 
 Progress = Callable[[str], None]
+
+#: decimals kept for probabilities and match weights in entities.csv, links.csv and the store.
+#: Splink's EM sums floats in an order that depends on DuckDB's threads, which moves the last
+#: bits of the trained m probabilities; rounding keeps the outputs byte-identical.
+DECIMALS = 6
+#: the audit record of a resolve run, in the run folder
+RUN_FILE = "run.json"
 
 #: Columns of entities.csv, in order.
 ENTITY_COLUMNS = (
@@ -115,82 +123,170 @@ def resolve(
     progress: Progress | None = None,
     extra_summary: dict[str, Any] | None = None,
 ) -> ResolveSummary:
-    """Resolve every mention in ``data_dir`` into entities and write ``run_dir``."""
+    """Resolve every mention in ``data_dir`` into entities and write ``run_dir``.
+
+    The run folder is built in a sibling and swapped in whole at the end (see
+    :func:`resolver.files.replaced_dir`): until then a previous run folder stays as it was.
+    """
     options = options or ResolveOptions()
     say = progress or (lambda _: None)
+    started = audit.now()
     timings: dict[str, float] = {}
     clock = time.perf_counter()
+    specs = discover_sources(data_dir, options.mapping)
+    _check_inputs_outside(run_dir, data_dir, specs, options.mapping)
+    with replaced_dir(run_dir, replaceable=is_run_folder) as stage:
+        say("reading and validating sources")
+        tables = [read_source(spec) for spec in specs]
+        timings["ingest"] = time.perf_counter() - clock
 
-    say("reading and validating sources")
-    tables = [read_source(spec) for spec in discover_sources(data_dir, options.mapping)]
-    timings["ingest"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        say("building and standardising mentions")
+        if not any(t.rows_read for t in tables):
+            raise InputError(
+                "no records: every source file is empty or holds only its header row",
+                path=str(data_dir),
+            )
+        mentions = build_mentions(tables) if any(len(t.records) for t in tables) else None
+        if mentions is None or mentions.empty:
+            raise InputError(
+                "no usable records: every row was rejected (see the reasons above)",
+                path=str(data_dir),
+            )
+        timings["standardise"] = time.perf_counter() - clock
 
-    clock = time.perf_counter()
-    say("building and standardising mentions")
-    mentions = build_mentions(tables)
-    if mentions.empty:
-        raise InputError(
-            "no usable records: every row was rejected (see the reasons above)", path=str(data_dir)
+        linked = link(mentions, options.linkage, progress=say)
+        timings.update(linked.timings)
+
+        clock = time.perf_counter()
+        say("clustering into entities")
+        clustering = cluster(mentions, linked.pairs, options.clustering)
+        timings["cluster"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        say("writing outputs")
+        entities = _entities_table(mentions, clustering.entities)
+        links = _links_table(linked.pairs, clustering.entities)
+        rejected = _rejected_table(tables)
+        inputs = [_input_summary(t) for t in tables]
+        summary = ResolveSummary(
+            run_dir=run_dir,
+            inputs=inputs,
+            mentions=len(mentions),
+            entities=int(entities["entity_id"].nunique()),
+            links=len(links),
+            candidate_pairs=linked.candidate_pairs,
+            rejected=len(rejected),
+            refused_same_record=clustering.refused_same_record,
+            refused_dob_conflict=clustering.refused_dob_conflict,
+            refused_birth_conflict=clustering.refused_birth_conflict,
+            timings=timings,
         )
-    timings["standardise"] = time.perf_counter() - clock
-
-    linked = link(mentions, options.linkage, progress=say)
-    timings.update(linked.timings)
-
-    clock = time.perf_counter()
-    say("clustering into entities")
-    clustering = cluster(mentions, linked.pairs, options.clustering)
-    timings["cluster"] = time.perf_counter() - clock
-
-    clock = time.perf_counter()
-    say("writing outputs")
-    run_dir.mkdir(parents=True, exist_ok=True)
-    entities = _entities_table(mentions, clustering.entities)
-    links = _links_table(linked.pairs, clustering.entities)
-    rejected = _rejected_table(tables)
-    inputs = [_input_summary(t) for t in tables]
-    summary = ResolveSummary(
-        run_dir=run_dir,
-        inputs=inputs,
-        mentions=len(mentions),
-        entities=int(entities["entity_id"].nunique()),
-        links=len(links),
-        candidate_pairs=linked.candidate_pairs,
-        rejected=len(rejected),
-        refused_same_record=clustering.refused_same_record,
-        refused_dob_conflict=clustering.refused_dob_conflict,
-        refused_birth_conflict=clustering.refused_birth_conflict,
-        timings=timings,
-    )
-    write_csv(entities[list(ENTITY_COLUMNS)], run_dir / "entities.csv")
-    write_csv(links, run_dir / "links.csv")
-    write_csv(rejected, run_dir / "rejected.csv")
-    write_json(linked.model_json, run_dir / "model.json")
-    store_tables: dict[str, pd.DataFrame] = {f"records_{t.name}": t.records for t in tables}
-    store_mentions = mentions[list(STORE_MENTION_COLUMNS)].rename(columns=STORE_MENTION_COLUMNS)
-    store_tables.update(
-        mentions=store_mentions,
-        entities=entities[list(ENTITY_COLUMNS)],
-        links=links,
-        rejected=rejected,
-        blanked_cells=_blanked_table(tables),
-        comparison_input=mentions[list(LINKAGE_COLUMNS)],
-    )
-    timings["write"] = time.perf_counter() - clock
-    run_summary = {
-        **(extra_summary or {}),
-        "resolve": summary.as_dict(),
-        "options": _options_dict(options),
-        "optional_comparisons": linked.optional_columns,
-        "model_trained": linked.trained,
-    }
-    write_store(run_dir, store_tables, run_summary)
+        write_csv(entities[list(ENTITY_COLUMNS)], stage / "entities.csv")
+        write_csv(links, stage / "links.csv")
+        write_csv(rejected, stage / "rejected.csv")
+        write_json(linked.model_json, stage / "model.json")
+        store_tables: dict[str, pd.DataFrame] = {f"records_{t.name}": t.records for t in tables}
+        store_mentions = mentions[list(STORE_MENTION_COLUMNS)].rename(columns=STORE_MENTION_COLUMNS)
+        store_tables.update(
+            mentions=store_mentions,
+            entities=entities[list(ENTITY_COLUMNS)],
+            links=links,
+            rejected=rejected,
+            blanked_cells=_blanked_table(tables),
+            comparison_input=mentions[list(LINKAGE_COLUMNS)],
+        )
+        timings["write"] = time.perf_counter() - clock
+        facts = _audit_facts(
+            extra_summary or {}, options, inputs, stage, started, summary, linked.trained
+        )
+        run_summary = {
+            **(extra_summary or {}),
+            "resolve": summary.as_dict(),
+            "options": _options_dict(options),
+            "optional_comparisons": linked.optional_columns,
+            "model_trained": linked.trained,
+            "audit": facts,
+        }
+        write_store(stage, store_tables, run_summary)
+        write_json(facts, stage / RUN_FILE)
     return summary
+
+
+def _check_inputs_outside(
+    run_dir: Path, data_dir: Path, specs: list[SourceSpec], mapping: Path | None
+) -> None:
+    """Refuse a run folder that holds any input: replacing the folder would delete it."""
+    out = run_dir.resolve()
+    inputs = [data_dir, *(s.path for s in specs), *([mapping] if mapping else [])]
+    for path in inputs:
+        resolved = path.resolve()
+        if resolved == out or out in resolved.parents:
+            raise InputError(
+                f"is inside the run folder {run_dir}, which each run replaces; "
+                "write the run to another folder",
+                path=str(path),
+            )
+
+
+def _audit_facts(
+    extra: dict[str, Any],
+    options: ResolveOptions,
+    inputs: list[dict[str, Any]],
+    stage: Path,
+    started: str,
+    summary: ResolveSummary,
+    trained: bool,
+) -> dict[str, Any]:
+    """run.json: who ran what on which inputs, and the digests of what came out."""
+    outputs = {
+        name: audit.sha256_file(stage / name)
+        for name in ("entities.csv", "links.csv", "rejected.csv", "model.json")
+    }
+    mapping = audit.file_fact(options.mapping)
+    supplied = audit.file_fact(options.linkage.model_path)
+    settings = _options_dict(options)
+    for machine_only in ("threads", "memory_limit", "model_path"):  # no effect on results
+        settings["linkage"].pop(machine_only, None)
+    settings.pop("mapping", None)
+    traced = {  # what determines the outputs: the run id changes exactly when these do
+        "inputs": {i["source"]: i["sha256"] for i in inputs},
+        "settings": settings,
+        "mapping": mapping and mapping["sha256"],
+        "model": supplied and supplied["sha256"],
+        "version": extra.get("version"),
+    }
+    return {
+        "run_id": audit.fingerprint(traced),
+        "version": extra.get("version"),
+        "command": extra.get("command"),
+        "started": started,
+        "finished": audit.now(),
+        "environment": audit.environment(),
+        "config": extra.get("config"),
+        "mapping": mapping,
+        "model": {
+            "supplied": supplied,
+            "trained": trained,
+            "sha256": outputs["model.json"],
+        },
+        "options": _options_dict(options),
+        "inputs": inputs,
+        "counts": {
+            "mentions": summary.mentions,
+            "entities": summary.entities,
+            "links": summary.links,
+            "rejected": summary.rejected,
+        },
+        "timings": {k: round(v, 3) for k, v in summary.timings.items()},
+        "outputs": outputs,
+    }
 
 
 def _entities_table(mentions: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
     merged = mentions.merge(membership, on="mention_id", how="left", validate="one_to_one")
-    return merged.sort_values("mention_id").reset_index(drop=True)
+    merged["membership_probability"] = merged["membership_probability"].round(DECIMALS)
+    return merged.sort_values("mention_id", kind="stable").reset_index(drop=True)
 
 
 def _links_table(pairs: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
@@ -199,7 +295,9 @@ def _links_table(pairs: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
     links["in_entity"] = links["mention_id_l"].map(entity_of) == links["mention_id_r"].map(
         entity_of
     )
-    return links.sort_values(["mention_id_l", "mention_id_r"]).reset_index(drop=True)
+    for column in ("match_probability", "match_weight"):
+        links[column] = links[column].round(DECIMALS)
+    return links.sort_values(["mention_id_l", "mention_id_r"], kind="stable").reset_index(drop=True)
 
 
 def _rejected_table(tables: list[SourceTable]) -> pd.DataFrame:
@@ -226,6 +324,7 @@ def _input_summary(table: SourceTable) -> dict[str, Any]:
         "accepted": len(table.records),
         "rejected": len(table.rejected),
         "dates_blanked": len(table.blanked),
+        "blank_lines": table.blank_lines,
     }
 
 

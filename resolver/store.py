@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
+from resolver.audit import record_event
 from resolver.errors import RunStateError
-from resolver.files import atomic_path
+from resolver.files import atomic_path, folder_lock, recover_dir, remove_temporaries
 from resolver.schema import CONTRACT_SOURCES, SOURCES, Source
 
 STORE_NAME = "reglink.duckdb"
@@ -27,6 +29,11 @@ def empty_records(kind: Source) -> pd.DataFrame:
         dtype = "datetime64[ns]" if column in kind.date_columns else "string"
         columns[column] = pd.Series(dtype=dtype)
     return pd.DataFrame(columns)
+
+
+def is_run_folder(path: Path) -> bool:
+    """Whether ``path`` looks like a folder written by ``reglink resolve``."""
+    return (path / STORE_NAME).is_file() or (path / "run.json").is_file()
 
 
 def write_store(run_dir: Path, tables: Mapping[str, pd.DataFrame], summary: dict[str, Any]) -> Path:
@@ -48,20 +55,44 @@ def write_store(run_dir: Path, tables: Mapping[str, pd.DataFrame], summary: dict
                 "INSERT INTO run_summary VALUES (?, ?)",
                 [(k, json.dumps(v, default=str)) for k, v in summary.items()],
             )
+            audit_facts = summary.get("audit")
+            if isinstance(audit_facts, dict):
+                record_event(con, "resolve", audit_facts.get("command"), audit_facts)
             con.execute("CHECKPOINT")
         finally:
             con.close()
     return target
 
 
-def open_store(run_dir: Path, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open a run's store, with a clear error if the run folder is not a finished run."""
+def store_path(run_dir: Path) -> Path:
+    """The run's store file, with a clear error if the run folder is not a finished run."""
     path = run_dir / STORE_NAME
+    if not path.is_file():
+        recover_dir(run_dir)  # an interrupted swap may have left the previous run beside it
     if not path.is_file():
         raise RunStateError(
             f"{run_dir}: not a reglink run folder (no {STORE_NAME}); run 'reglink resolve' first"
         )
-    return duckdb.connect(str(path), read_only=read_only)
+    return path
+
+
+def open_store(run_dir: Path, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open a run's store, with a clear error if the run folder is not a finished run."""
+    return duckdb.connect(str(store_path(run_dir)), read_only=read_only)
+
+
+@contextmanager
+def writing_store(run_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The store opened for writing, with the run folder locked against other commands and
+    the temporary files of an interrupted earlier command removed."""
+    store_path(run_dir)
+    with folder_lock(run_dir):
+        con = open_store(run_dir, read_only=False)
+        remove_temporaries(run_dir)
+        try:
+            yield con
+        finally:
+            con.close()
 
 
 def read_summary(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
