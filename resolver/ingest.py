@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from resolver.csvfile import Malformed, read_delimited
 from resolver.errors import InputError
 from resolver.mapping import SourceSpec
-from resolver.standardise import parse_dates
+from resolver.standardise import is_placeholder_name, parse_dates
 
 #: longest accepted field; longer values are almost always a broken file or an attack
 MAX_FIELD_LENGTH = 1000
@@ -295,9 +295,13 @@ def _validate(
         add(after, earlier, f"{earlier} is after {later}")
 
     principal = kind.roles[0]
+    name_columns = {principal.columns.get(f) for f in ("forenames", "surname", "maiden_surname")}
     nameless = pd.Series(True, index=mapped.index)
-    for column in principal.presence_columns():  # a name holds at least one letter
-        nameless &= ~_matches(mapped[column], r"\pL")
+    for column in principal.presence_columns():
+        if column in name_columns:  # blank, no letter at all, or "UNKNOWN", "N/A"...
+            nameless &= (mapped[column].str.strip() == "") | is_placeholder_name(mapped[column])
+        else:  # an identity number that stands for the name
+            nameless &= mapped[column].str.strip() == ""
     add(nameless, principal.presence_columns()[0], f"no name recorded for the {principal.name}")
 
     failed = pd.Series(False, index=mapped.index)

@@ -21,6 +21,11 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 
+#: decimals kept for probabilities and match weights, from scoring on: Splink's EM sums
+#: floats in an order that depends on DuckDB's threads, which moves the last bits of the
+#: trained m probabilities; rounding keeps clustering and every output byte-identical.
+DECIMALS = 6
+
 
 @dataclass(frozen=True)
 class LinkageOptions:
@@ -105,6 +110,11 @@ def link(
         """,
         [options.keep_threshold],
     ).df()
+    # Rounded before clustering as well as in the outputs, so near-equal links cannot swap
+    # order between runs whose EM differed in the last bits (see DECIMALS).
+    pairs[["match_probability", "match_weight"]] = pairs[
+        ["match_probability", "match_weight"]
+    ].round(DECIMALS)
     timings["predict"] = time.perf_counter() - started
     model_json = linker.misc.save_model_to_json()
     con.close()

@@ -10,12 +10,16 @@ from resolver.schema import MENTION_FIELDS
 from resolver.standardise import (
     day_month_swapped,
     fold,
+    is_placeholder_name,
     map_unique,
     normalise_postcode,
     normalise_sex,
     standardise_names,
     to_iso3,
 )
+
+#: Mention fields that hold a name, where a placeholder ("UNKNOWN", "N/A") means none.
+NAME_FIELDS = ("forenames", "surname", "maiden_surname")
 
 #: Identity columns of every mention, then the fields as recorded (for display).
 MENTION_ID_COLUMNS = ("mention_id", "source", "kind", "record_id", "role", "record_key")
@@ -39,9 +43,13 @@ def build_mentions(tables: list[SourceTable]) -> pd.DataFrame:
 def _role_mentions(table: SourceTable, role_index: int) -> pd.DataFrame:
     records = table.records
     role = table.spec.kind.roles[role_index]
+    name_columns = {role.columns.get(f) for f in NAME_FIELDS}
     present = pd.Series(False, index=records.index)
     for presence in role.presence_columns():
-        present |= records[presence].astype(str).str.strip() != ""
+        given = records[presence].astype(str).str.strip() != ""
+        if presence in name_columns:  # "UNKNOWN" or "-" as a father's name is no father
+            given &= ~is_placeholder_name(records[presence])
+        present |= given
     rows = records.loc[present]
     out = pd.DataFrame(
         {
@@ -63,7 +71,10 @@ def _role_mentions(table: SourceTable, role_index: int) -> pd.DataFrame:
             out[field_name] = rows[column]
         else:
             text = rows[column].astype(str).str.strip()
-            out[field_name] = text.mask(text == "")
+            blank = text == ""
+            if field_name in NAME_FIELDS:
+                blank |= is_placeholder_name(text)
+            out[field_name] = text.mask(blank)
     return out.reset_index(drop=True)
 
 

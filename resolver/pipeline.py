@@ -15,7 +15,7 @@ from resolver.clustering import ClusterOptions, cluster
 from resolver.errors import InputError
 from resolver.files import replaced_dir, write_csv, write_json
 from resolver.ingest import BLANKED_COLUMNS, REJECTED_COLUMNS, SourceTable, read_source
-from resolver.linkage import LinkageOptions, link
+from resolver.linkage import DECIMALS, LinkageOptions, link
 from resolver.mapping import SourceSpec, discover_sources
 from resolver.mentions import build_mentions
 from resolver.model import LINKAGE_COLUMNS
@@ -23,10 +23,6 @@ from resolver.store import is_run_folder, write_store
 
 Progress = Callable[[str], None]
 
-#: decimals kept for probabilities and match weights in entities.csv, links.csv and the store.
-#: Splink's EM sums floats in an order that depends on DuckDB's threads, which moves the last
-#: bits of the trained m probabilities; rounding keeps the outputs byte-identical.
-DECIMALS = 6
 #: the audit record of a resolve run, in the run folder
 RUN_FILE = "run.json"
 

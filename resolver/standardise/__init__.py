@@ -9,7 +9,7 @@ from resolver.standardise.names import NAME_COLUMNS, WEAK_FORENAME_TOKENS, stand
 from resolver.standardise.nationality import to_iso3
 from resolver.standardise.nicknames import canonical_forename
 from resolver.standardise.postcodes import POSTCODE_COLUMNS, normalise_postcode
-from resolver.standardise.text import fold, map_unique, normalise_sex
+from resolver.standardise.text import fold, is_placeholder_name, map_unique, normalise_sex
 
 __all__ = [
     "NAME_COLUMNS",
@@ -18,6 +18,7 @@ __all__ = [
     "canonical_forename",
     "day_month_swapped",
     "fold",
+    "is_placeholder_name",
     "map_unique",
     "normalise_postcode",
     "normalise_sex",

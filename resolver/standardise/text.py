@@ -116,3 +116,25 @@ def normalise_sex(values: pd.Series) -> pd.Series:
     indeterminate/other, and the ISO/IEC 5218 digits (1 male, 2 female, 0 and 9 unknown).
     """
     return map_unique(values, lambda text: _SEX_CODES.get(fold_text(text) or ""))
+
+
+#: Folded values that clerks write in a name box when no name is known.
+NAME_PLACEHOLDERS: frozenset[str] = frozenset(
+    {
+        "unknown", "not known", "notknown", "unk", "n a", "n k", "none", "nil",
+        "not stated", "not given", "not recorded", "withheld", "no name", "tbc", "tba",
+        "xxx", "x",
+    }
+)  # fmt: skip
+
+
+def is_placeholder_name(values: pd.Series) -> pd.Series:
+    """Whether each value is a stand-in for a missing name ("UNKNOWN", "N/A", "-", "?").
+
+    Values with no letter at all count too. Blank and missing values are not placeholders
+    (they are simply missing); the result is a boolean Series aligned to ``values``.
+    """
+    folded = map_unique(values, lambda text: fold_text(text) or "")
+    text = values.astype("string").str.strip().fillna("")
+    no_letter = (text != "") & ~text.str.contains(r"[^\W\d_]", regex=True)
+    return (folded.fillna("").isin(NAME_PLACEHOLDERS) | no_letter).astype(bool)

@@ -173,3 +173,29 @@ def test_mapping_errors_name_the_file_and_entry(
     mapping = _write(tmp_path / "map.yaml", document)
     with pytest.raises(ConfigError, match=message):
         load_mapping(mapping)
+
+
+def test_placeholder_names_make_no_mention_and_no_nameless_principal(tmp_path: Path) -> None:
+    from resolver.mentions import build_mentions
+
+    columns = SOURCES["births"].columns
+    rows = [
+        {"registration_id": "B1", "child_forenames": "Amy", "child_surname": "Cole",
+         "mother_forenames": "Jo", "mother_surname": "Cole", "father_forenames": "UNKNOWN",
+         "father_surname": "UNKNOWN"},
+        {"registration_id": "B2", "child_forenames": "Ben", "child_surname": "Hale",
+         "mother_forenames": "Kim", "mother_surname": "Hale", "father_forenames": "N/A",
+         "father_surname": "-"},
+        {"registration_id": "B3", "child_forenames": "Not known", "child_surname": "-",
+         "mother_forenames": "Liv", "mother_surname": "Ray"},
+    ]  # fmt: skip
+    body = ",".join(columns) + "\n"
+    body += "".join(",".join(row.get(c, "") for c in columns) + "\n" for row in rows)
+    data = tmp_path / "data"
+    data.mkdir()
+    _write(data / "births.csv", body)
+    table = read_source(discover_sources(data)[0])
+    assert list(table.rejected["record_id"]) == ["B3"]
+    assert "no name recorded for the child" in table.rejected["reason"].iloc[0]
+    mentions = build_mentions([table])
+    assert sorted(mentions["role"]) == ["child", "child", "mother", "mother"]

@@ -123,3 +123,13 @@ def test_normalise_sex_golden(raw: object, expected: str) -> None:
 @pytest.mark.parametrize("junk", ["", "  ", None, np.nan, "yes", "mf", "3", "maybe"])
 def test_normalise_sex_junk_and_missing_give_na(junk: object) -> None:
     assert normalise_sex(pd.Series([junk], dtype=object)).isna().all()
+
+
+def test_placeholder_names_are_recognised_and_real_short_names_kept() -> None:
+    from resolver.standardise import is_placeholder_name
+
+    values = pd.Series(
+        ["UNKNOWN", "N/A", "n.k.", "-", "?", "Not Known", "", None, "Na", "Le", "Ng"]
+    )
+    flags = is_placeholder_name(values).tolist()
+    assert flags == [True, True, True, True, True, True, False, False, False, False, False]
