@@ -6,11 +6,12 @@ config or run folder), 2 for a usage error.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -174,9 +175,9 @@ def _resolve(
     model: Path | None,
     threads: int | None,
     seed: int | None,
+    say: Callable[[str], None] | None = None,
 ) -> None:
     from reglink.config import load_config, resolve_options
-    from reglink.progress import stage_printer
     from resolver.pipeline import resolve as run_resolve
 
     options = resolve_options(
@@ -185,8 +186,10 @@ def _resolve(
         model=model,
         overrides={"threshold": threshold, "threads": threads, "seed": seed},
     )
-    with stage_printer(console) as say:
-        summary = run_resolve(data_dir, out, options, progress=say, extra_summary=_audit(config))
+    with _stages(say) as progress:
+        summary = run_resolve(
+            data_dir, out, options, progress=progress, extra_summary=_audit(config)
+        )
     for item in summary.inputs:
         console.print(
             f"  {item['source']:<10} read {item['rows_read']:>8}  accepted {item['accepted']:>8}"
@@ -199,6 +202,29 @@ def _resolve(
         f"{summary.refused_links} refused by cannot-link)"
     )
     console.print(f"run folder: [bold]{out}[/]")
+
+
+@contextlib.contextmanager
+def _stages(say: Callable[[str], None] | None) -> Iterator[Callable[[str], None]]:
+    """The caller's stage reporter, or a new one with its own bars and timing table."""
+    if say is not None:
+        yield say
+        return
+    from reglink.progress import stage_printer
+
+    with stage_printer(console) as own:
+        yield own
+
+
+@contextlib.contextmanager
+def _stage(say: Callable[[str], None] | None, label: str) -> Iterator[None]:
+    """One stage: reported to the caller's stage reporter, else shown as a spinner."""
+    if say is not None:
+        say(label)
+        yield
+        return
+    with console.status(label):
+        yield
 
 
 def _audit(config: Path | None) -> dict[str, Any]:
@@ -309,14 +335,20 @@ def flag(
     _flag(run_dir, config, param or [], top)
 
 
-def _flag(run_dir: Path, config: Path | None, params: list[str], top: int) -> None:
+def _flag(
+    run_dir: Path,
+    config: Path | None,
+    params: list[str],
+    top: int,
+    say: Callable[[str], None] | None = None,
+) -> None:
     from reglink.config import load_config
     from reglink.reporting import print_flags, print_rule_statuses
     from resolver.store import writing_store
     from rules import apply_overrides, config_from_mapping, run_rules, write_flags
 
     rule_config = apply_overrides(config_from_mapping(load_config(config)), params)
-    with console.status("running rules"), writing_store(run_dir) as con:
+    with _stage(say, "running rules"), writing_store(run_dir) as con:
         result = run_rules(con, params=rule_config)
         paths = write_flags(result, con, run_dir)
         _record_flag_run(con, config, result, paths)
@@ -357,10 +389,10 @@ def report(
     _report(run_dir, max_flags)
 
 
-def _report(run_dir: Path, max_flags: int = 500) -> Path:
+def _report(run_dir: Path, max_flags: int = 500, say: Callable[[str], None] | None = None) -> Path:
     from reglink.reports import write_report
 
-    with console.status("writing report.html"):
+    with _stage(say, "writing report.html"):
         path = write_report(run_dir, max_flags=max_flags)
     console.print(f"report: [bold]{path}[/]")
     return path
@@ -382,10 +414,12 @@ def export_graph(
     _export_graph(run_dir, everything)
 
 
-def _export_graph(run_dir: Path, everything: bool = False) -> dict[str, Path]:
+def _export_graph(
+    run_dir: Path, everything: bool = False, say: Callable[[str], None] | None = None
+) -> dict[str, Path]:
     from reglink.reports import export_graph as run_export
 
-    with console.status("writing the graph"):
+    with _stage(say, "writing the graph exports"):
         paths = run_export(run_dir, everything=everything)
     console.print(
         f"graph: [bold]{paths['graphml']}[/], [bold]{paths['entities']}[/], "
@@ -439,7 +473,12 @@ def stats(
     )
 
 
-def _stats(run_dir: Path, config: Path | None, **overrides: Any) -> dict[str, Path]:
+def _stats(
+    run_dir: Path,
+    config: Path | None,
+    say: Callable[[str], None] | None = None,
+    **overrides: Any,
+) -> dict[str, Path]:
     from reglink.config import load_config
     from reglink.reports import options_from_mapping, policy_from_mapping, write_stats
 
@@ -451,7 +490,7 @@ def _stats(run_dir: Path, config: Path | None, **overrides: Any) -> dict[str, Pa
     options = options_from_mapping(
         section, **{k: overrides.get(k) for k in ("period", "min_mothers")}
     )
-    with console.status("writing stats"):
+    with _stage(say, "writing stats.html and stats.csv"):
         paths = write_stats(run_dir, policy, options)
     if not policy.enabled:
         errors.print("[bold red]disclosure control is off: stats are not fit for publication[/]")
@@ -516,15 +555,20 @@ def run(
 ) -> None:
     """Resolve, flag and report in one go: the run folder gets entities, links, flags,
     report.html, the graph exports (network.graphml, network_*.csv), stats.html and stats.csv."""
-    _resolve(data_dir, out, config, mapping, threshold, model, threads, None)
-    _flag(out, config, param or [], 15)
-    _outputs(out, config)
+    from reglink.progress import stage_printer
+
+    with stage_printer(console) as say:
+        _resolve(data_dir, out, config, mapping, threshold, model, threads, None, say)
+        _flag(out, config, param or [], 15, say)
+        _outputs(out, config, say)
 
 
-def _outputs(run_dir: Path, config: Path | None) -> tuple[Path, dict[str, Path]]:
-    report_path = _report(run_dir)
-    _export_graph(run_dir)
-    return report_path, _stats(run_dir, config)
+def _outputs(
+    run_dir: Path, config: Path | None, say: Callable[[str], None] | None = None
+) -> tuple[Path, dict[str, Path]]:
+    report_path = _report(run_dir, say=say)
+    _export_graph(run_dir, say=say)
+    return report_path, _stats(run_dir, config, say)
 
 
 @app.command()
@@ -544,10 +588,14 @@ def demo(
     summary = generate(data_dir, seed=seed, persons=persons)
     console.print(f"synthetic data: [bold]{data_dir}[/]")
     console.print(_format_generation(summary))
-    _resolve(data_dir, run_dir, None, None, None, None, None, None)
-    evaluate(run_dir, data_dir / "truth", as_json=False)
-    _flag(run_dir, None, [], 15)
-    report_path, stats_paths = _outputs(run_dir, None)
+    from reglink.progress import stage_printer
+
+    with stage_printer(console) as say:
+        _resolve(data_dir, run_dir, None, None, None, None, None, None, say)
+        say("evaluating against the truth")
+        evaluate(run_dir, data_dir / "truth", as_json=False)
+        _flag(run_dir, None, [], 15, say)
+        report_path, stats_paths = _outputs(run_dir, None, say)
     console.print(f"open the analyst report: [bold]{report_path}[/]", soft_wrap=True)
     console.print(f"open the policy statistics: [bold]{stats_paths['html']}[/]", soft_wrap=True)
 

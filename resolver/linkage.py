@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -136,13 +137,19 @@ def _train(linker: Linker, n: int, options: LinkageOptions, say: Progress) -> No
     max_pairs = options.u_max_pairs or float(min(max(n * 40, 2e5), 5e6))
     training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=options.seed)
     for block in model.TRAINING_BLOCKS:
-        say(f"training: m probabilities by EM on {block}")
+        say(f"training: m probabilities by EM on {block_label(block)} blocks")
         try:
             training.estimate_parameters_using_expectation_maximisation(
                 block, estimate_without_term_frequencies=True
             )
         except Exception as exc:  # Splink raises generic errors when a block is too sparse
             log.warning("EM on %s skipped: %s", block, exc)
+
+
+def block_label(rule: str) -> str:
+    """Short name of a blocking rule: its equality columns, "name_key + dob"."""
+    columns = re.findall(r"l\.(\w+) = r\.\1\b", rule)
+    return " + ".join(columns) or rule
 
 
 def fill_untrained(trained: dict[str, Any], starting: dict[str, Any]) -> dict[str, Any]:
