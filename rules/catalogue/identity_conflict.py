@@ -16,7 +16,8 @@ class IdentityConflictParams(Params):
     require_name_and_dob: bool = param(
         True,
         "A shared passport fires only when the entities differ in both name and date of "
-        "birth (false: in either).",
+        "birth (false: in either); where a date of birth is missing, forenames and surname "
+        "that both differ stand for it.",
     )
     max_dob_gap_years: float = param(
         2.0,
@@ -87,6 +88,8 @@ WITH passports AS (
                                        'g')), '') AS passport,
            ae.entity_id, ae.mention_id,
            {name} AS name_key,
+           {token_key("v.applicant_forenames")} AS forenames_key,
+           {token_key("v.applicant_surname")} AS surname_key,
            v.applicant_dob AS dob,
            nullif(upper(trim(v.applicant_nationality)), '') AS nationality
     FROM records_visas AS v
@@ -106,7 +109,12 @@ passport_flags AS (
     WHERE passport IS NOT NULL
     GROUP BY passport
     HAVING count(DISTINCT entity_id) >= 2
-       AND (count(DISTINCT name_key) >= 2 {differ} count(DISTINCT dob) >= 2)
+       AND (count(DISTINCT name_key) >= 2 {differ} (
+                count(DISTINCT dob) >= 2
+                -- a missing dob cannot show one person: wholly different names then count
+                OR (count(*) FILTER (WHERE dob IS NULL) > 0
+                    AND count(DISTINCT forenames_key) >= 2
+                    AND count(DISTINCT surname_key) >= 2)))
 ),
 entity_details AS (
     SELECT e.entity_id, e.mention_id, coalesce(e.membership_probability, 1.0) AS prob,
