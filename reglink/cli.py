@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from reglink import __version__
-from resolver.errors import NotAvailableError, ReglinkError
+from resolver.errors import ReglinkError, RunStateError
 
 app = typer.Typer(
     name="reglink",
@@ -309,10 +309,6 @@ def explain(
         explain_pair(console, run_dir, mention_a, mention_b, html)
 
 
-def _not_yet(command: str) -> None:
-    raise NotAvailableError(f"'reglink {command}' is not available in reglink {__version__} yet")
-
-
 ParamOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -536,9 +532,57 @@ def export(
 def update(
     run_dir: RunDir,
     new_data: Annotated[Path, typer.Argument(help="Folder of new source files to add.")],
+    config: ConfigOpt = None,
+    mapping: MappingOpt = None,
+    threads: ThreadsOpt = None,
+    param: ParamOpt = None,
 ) -> None:
-    """Add new records to an existing run, keeping entity ids stable, and log the changes."""
-    _not_yet("update")
+    """Add new records to an existing run with its own model, keeping entity ids stable;
+    re-run the rules and reports, and log the changes (changes.csv, flag_changes.csv)."""
+    from reglink.changes import flag_changes, read_flags
+    from reglink.progress import stage_printer
+    from resolver.files import write_csv
+    from resolver.update import update as run_update
+
+    before = read_flags(run_dir)
+    with stage_printer(console) as say:
+        summary = run_update(
+            run_dir,
+            new_data,
+            mapping=mapping,
+            threads=threads,
+            progress=say,
+            extra_summary=_audit(config),
+        )
+        _flag(run_dir, config, param or [], 15, say)
+        after = read_flags(run_dir)
+        if after is None:  # pragma: no cover - flag always writes flags.csv
+            raise RunStateError(f"{run_dir}: the rules wrote no flags.csv")
+        flags_log = flag_changes(before, after)
+        write_csv(flags_log, run_dir / "flag_changes.csv")
+        _outputs(run_dir, config, say)
+    _print_update(run_dir, summary, flags_log)
+
+
+def _print_update(run_dir: Path, summary: Any, flags_log: Any) -> None:
+    import pandas as pd
+
+    changes = pd.read_csv(run_dir / "changes.csv", dtype=str, keep_default_na=False)
+    counts = changes["change"].value_counts()
+    entity_part = ", ".join(
+        f"{counts[c]} {c}" for c in ("new", "grown", "merged", "split") if c in counts
+    )
+    flag_counts = flags_log["change"].value_counts()
+    flag_part = ", ".join(
+        f"{flag_counts[c]} {c}" for c in ("new", "changed", "gone") if c in flag_counts
+    )
+    console.print(
+        f"[bold]{summary.mentions}[/] mentions -> [bold]{summary.entities}[/] entities; "
+        f"entities: {entity_part or 'no change'}; flags: {flag_part or 'no change'}"
+    )
+    console.print(
+        f"change log: [bold]{run_dir / 'changes.csv'}[/], [bold]{run_dir / 'flag_changes.csv'}[/]"
+    )
 
 
 @app.command()

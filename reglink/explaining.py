@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import math
 from pathlib import Path
 from typing import Any
@@ -11,9 +10,10 @@ from typing import Any
 import duckdb
 from rich.console import Console
 from rich.table import Table
-from splink import DuckDBAPI, Linker
+from splink import DuckDBAPI
 
 from resolver.errors import InputError, RunStateError
+from resolver.linkage import model_linker
 from resolver.store import STORE_NAME, open_store
 
 
@@ -98,10 +98,8 @@ def explain_pair(
             f"CREATE TABLE {side} AS SELECT * FROM mentions WHERE mention_id = ?", [mention_id]
         )
     api = DuckDBAPI(connection=con)
-    settings["retain_intermediate_calculation_columns"] = True
-    settings["retain_matching_columns"] = True
-    linker = Linker(
-        api.register("mentions", table_name="mentions"), settings, log_level=logging.WARNING
+    linker, settings = model_linker(
+        api, api.register("mentions", table_name="mentions"), settings, retain_columns=True
     )
     scored = linker.inference.score_pair(
         api.register("pair_l", table_name="pair_l"),

@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 
+#: model.json key holding the model's term frequency tables (see link's docstring)
+TERM_FREQUENCIES = "reglink_term_frequencies"
+
 #: decimals kept for probabilities and match weights, from scoring on: Splink's EM sums
 #: floats in an order that depends on DuckDB's threads, which moves the last bits of the
 #: trained m probabilities; rounding keeps clustering and every output byte-identical.
@@ -64,20 +67,15 @@ def link(
     """Score candidate pairs of mentions with a trained (or supplied) Splink model."""
     say = progress or (lambda _: None)
     timings: dict[str, float] = {}
-    con = duckdb.connect(":memory:")
-    if options.threads:
-        con.execute(f"SET threads = {int(options.threads)}")
-    if options.memory_limit:
-        con.execute(f"SET memory_limit = '{options.memory_limit}'")
-    frame = mentions[list(model.LINKAGE_COLUMNS)].copy()
-    con.register("mentions_input_view", frame)
-    con.execute("CREATE TABLE mentions_input AS SELECT * FROM mentions_input_view")
-    con.unregister("mentions_input_view")
+    con = _connection(options)
     db_api = DuckDBAPI(connection=con)
-    table = db_api.register("mentions_input", table_name="mentions")
+    frame = mentions[list(model.LINKAGE_COLUMNS)]
+    table = _register(con, db_api, frame, "mentions")
 
+    frozen: dict[str, Any] | None = None
     if options.model_path is not None:
         linker_settings: Any = _load_model(options.model_path)
+        frozen = linker_settings.pop(TERM_FREQUENCIES, None)
         optional = [c for c in model.OPTIONAL_COMPARISONS if _model_uses(linker_settings, c)]
         trained = False
     else:
@@ -96,28 +94,15 @@ def link(
         completed = fill_untrained(linker.misc.save_model_to_json(), starting_values)
         linker = Linker(table, completed, log_level=logging.WARNING)
         timings["train"] = time.perf_counter() - started
+    if frozen:
+        _use_term_frequencies(linker, _frozen_tables(db_api, frozen))
 
     started = time.perf_counter()
     say("scoring candidate pairs")
-    predictions = linker.inference.predict()
-    scored = predictions.physical_name
-    candidate_pairs = int(con.execute(f"SELECT count(*) FROM {scored}").fetchone()[0])  # type: ignore[index]
-    pairs = con.execute(
-        f"""
-        SELECT mention_id_l, mention_id_r, match_probability, match_weight
-        FROM {scored}
-        WHERE match_probability >= ?
-        ORDER BY mention_id_l, mention_id_r
-        """,
-        [options.keep_threshold],
-    ).df()
-    # Rounded before clustering as well as in the outputs, so near-equal links cannot swap
-    # order between runs whose EM differed in the last bits (see DECIMALS).
-    pairs[["match_probability", "match_weight"]] = pairs[
-        ["match_probability", "match_weight"]
-    ].round(DECIMALS)
+    pairs, candidate_pairs = _predict(con, linker, options.keep_threshold)
     timings["predict"] = time.perf_counter() - started
     model_json = linker.misc.save_model_to_json()
+    model_json[TERM_FREQUENCIES] = frozen or _term_frequencies(linker)
     con.close()
     return LinkageResult(
         pairs=pairs,
@@ -127,6 +112,160 @@ def link(
         optional_columns=optional,
         timings=timings,
     )
+
+
+def link_new(
+    old: pd.DataFrame,
+    new: pd.DataFrame,
+    model_json: dict[str, Any],
+    options: LinkageOptions,
+    progress: Progress | None = None,
+) -> LinkageResult:
+    """Score only the pairs a batch of new mentions adds: new with old, and new with new.
+
+    Uses a saved model and its frozen term frequencies, so every pair scores exactly as it
+    would in a full run of the same model over old and new together; old-with-old pairs are
+    not scored again.
+    """
+    say = progress or (lambda _: None)
+    started = time.perf_counter()
+    settings = dict(model_json)
+    frozen = settings.pop(TERM_FREQUENCIES, None) or {}
+    optional = [c for c in model.OPTIONAL_COMPARISONS if _model_uses(settings, c)]
+    con = _connection(options)
+    db_api = DuckDBAPI(connection=con)
+    old_table = _register(con, db_api, old[list(model.LINKAGE_COLUMNS)], "old_mentions")
+    new_table = _register(con, db_api, new[list(model.LINKAGE_COLUMNS)], "new_mentions")
+    tf_tables = _frozen_tables(db_api, frozen)
+    parts, candidates = [], 0
+    say("scoring the new mentions against the old")
+    for tables, link_type in (([old_table, new_table], "link_only"), (new_table, "dedupe_only")):
+        linker = Linker(tables, {**settings, "link_type": link_type}, log_level=logging.ERROR)
+        _use_term_frequencies(linker, tf_tables)
+        pairs, n = _predict(con, linker, options.keep_threshold)
+        parts.append(pairs)
+        candidates += n
+    pairs = _ordered(pd.concat(parts, ignore_index=True))
+    con.close()
+    return LinkageResult(
+        pairs=pairs,
+        model_json=model_json,
+        candidate_pairs=candidates,
+        trained=False,
+        optional_columns=optional,
+        timings={"predict": time.perf_counter() - started},
+    )
+
+
+def model_linker(
+    db_api: DuckDBAPI, table: Any, model_json: dict[str, Any], *, retain_columns: bool = False
+) -> tuple[Linker, dict[str, Any]]:
+    """A Splink linker over ``table`` scoring exactly as the saved model does.
+
+    The model's frozen term frequencies are registered (a value they lack gets no term
+    frequency adjustment); returns the linker and the Splink settings it was built from.
+    """
+    settings = {k: v for k, v in model_json.items() if k != TERM_FREQUENCIES}
+    if retain_columns:
+        settings["retain_intermediate_calculation_columns"] = True
+        settings["retain_matching_columns"] = True
+    linker = Linker(table, settings, log_level=logging.ERROR)
+    frozen = model_json.get(TERM_FREQUENCIES)
+    if frozen:
+        _use_term_frequencies(linker, _frozen_tables(db_api, frozen))
+    return linker, settings
+
+
+def _connection(options: LinkageOptions) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    if options.threads:
+        con.execute(f"SET threads = {int(options.threads)}")
+    if options.memory_limit:
+        con.execute(f"SET memory_limit = '{options.memory_limit}'")
+    return con
+
+
+def _register(
+    con: duckdb.DuckDBPyConnection, db_api: DuckDBAPI, frame: pd.DataFrame, name: str
+) -> Any:
+    """Copy ``frame`` into a DuckDB table and register it with Splink under ``name``."""
+    con.register(f"{name}_view", frame)
+    con.execute(f"CREATE TABLE {name}_input AS SELECT * FROM {name}_view")
+    con.unregister(f"{name}_view")
+    return db_api.register(f"{name}_input", table_name=name)
+
+
+def _predict(
+    con: duckdb.DuckDBPyConnection, linker: Linker, keep_threshold: float
+) -> tuple[pd.DataFrame, int]:
+    """Scored pairs at or above ``keep_threshold`` (rounded, ordered) and the candidate count."""
+    scored = linker.inference.predict().physical_name
+    candidates = int(con.execute(f"SELECT count(*) FROM {scored}").fetchone()[0])  # type: ignore[index]
+    pairs = con.execute(
+        f"""
+        SELECT mention_id_l, mention_id_r, match_probability, match_weight
+        FROM {scored}
+        WHERE match_probability >= ?
+        ORDER BY mention_id_l, mention_id_r
+        """,
+        [keep_threshold],
+    ).df()
+    # Rounded before clustering as well as in the outputs, so near-equal links cannot swap
+    # order between runs whose EM differed in the last bits (see DECIMALS).
+    pairs[["match_probability", "match_weight"]] = pairs[
+        ["match_probability", "match_weight"]
+    ].round(DECIMALS)
+    return _ordered(pairs), candidates
+
+
+def _ordered(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Each pair with the smaller mention id on the left, rows sorted: one form for every run."""
+    swap = pairs["mention_id_l"] > pairs["mention_id_r"]
+    left = pairs["mention_id_l"].where(~swap, pairs["mention_id_r"])
+    right = pairs["mention_id_r"].where(~swap, pairs["mention_id_l"])
+    out = pairs.assign(mention_id_l=left, mention_id_r=right)
+    return out.sort_values(["mention_id_l", "mention_id_r"], kind="stable").reset_index(drop=True)
+
+
+def _tf_columns(linker: Linker) -> list[str]:
+    """The columns the model adjusts for term frequency."""
+    settings = linker.misc.save_model_to_json()
+    return sorted(
+        {
+            level["tf_adjustment_column"]
+            for comparison in settings["comparisons"]
+            for level in comparison["comparison_levels"]
+            if level.get("tf_adjustment_column")
+        }
+    )
+
+
+def _term_frequencies(linker: Linker) -> dict[str, Any]:
+    """Term frequency tables of the data the model scored: {column: [[value, tf], ...]}."""
+    tables: dict[str, Any] = {}
+    for column in _tf_columns(linker):
+        frame = linker.table_management.compute_tf_table(column).as_pandas_dataframe()
+        frame = frame.sort_values(column, kind="stable")
+        tables[column] = [
+            [str(v), float(t)] for v, t in zip(frame[column], frame[f"tf_{column}"], strict=True)
+        ]
+    return tables
+
+
+def _frozen_tables(db_api: DuckDBAPI, frozen: dict[str, Any]) -> dict[str, Any]:
+    """A model's term frequency tables, registered once with ``db_api``."""
+    return {
+        column: db_api.register(
+            pd.DataFrame(rows, columns=[column, f"tf_{column}"]), table_name=f"frozen_tf_{column}"
+        )
+        for column, rows in frozen.items()
+    }
+
+
+def _use_term_frequencies(linker: Linker, tables: dict[str, Any]) -> None:
+    """Score with a model's own term frequencies instead of the current data's."""
+    for column, table in tables.items():
+        linker.table_management.register_term_frequency_lookup(table, column)
 
 
 def _train(linker: Linker, n: int, options: LinkageOptions, say: Progress) -> None:

@@ -11,11 +11,11 @@ from typing import Any
 import pandas as pd
 
 from resolver import audit
-from resolver.clustering import ClusterOptions, cluster
+from resolver.clustering import Clustering, ClusterOptions, cluster
 from resolver.errors import InputError
 from resolver.files import replaced_dir, write_csv, write_json
 from resolver.ingest import BLANKED_COLUMNS, REJECTED_COLUMNS, SourceTable, read_source
-from resolver.linkage import DECIMALS, LinkageOptions, link
+from resolver.linkage import DECIMALS, LinkageOptions, LinkageResult, link
 from resolver.mapping import SourceSpec, discover_sources
 from resolver.mentions import build_mentions
 from resolver.model import LINKAGE_COLUMNS
@@ -130,7 +130,7 @@ def resolve(
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     specs = discover_sources(data_dir, options.mapping)
-    _check_inputs_outside(run_dir, data_dir, specs, options.mapping)
+    check_inputs_outside(run_dir, data_dir, specs, options.mapping)
     with replaced_dir(run_dir, replaceable=is_run_folder) as stage:
         say("reading and validating sources")
         tables = [read_source(spec) for spec in specs]
@@ -157,59 +157,123 @@ def resolve(
         clock = time.perf_counter()
         say("clustering into entities")
         clustering = cluster(mentions, linked.pairs, options.clustering)
+        registry = new_registry(clustering.entities)
         timings["cluster"] = time.perf_counter() - clock
 
-        clock = time.perf_counter()
-        say("writing outputs")
-        entities = _entities_table(mentions, clustering.entities)
-        links = _links_table(linked.pairs, clustering.entities)
-        rejected = _rejected_table(tables)
-        inputs = [_input_summary(t) for t in tables]
-        summary = ResolveSummary(
-            run_dir=run_dir,
-            inputs=inputs,
-            mentions=len(mentions),
-            entities=int(entities["entity_id"].nunique()),
-            links=len(links),
-            candidate_pairs=linked.candidate_pairs,
-            rejected=len(rejected),
-            refused_same_record=clustering.refused_same_record,
-            refused_dob_conflict=clustering.refused_dob_conflict,
-            refused_birth_conflict=clustering.refused_birth_conflict,
-            timings=timings,
+        summary = write_run(
+            stage,
+            RunParts(run_dir, tables, mentions, linked, clustering, registry),
+            options,
+            timings,
+            extra_summary or {},
+            started,
+            say,
         )
-        write_csv(entities[list(ENTITY_COLUMNS)], stage / "entities.csv")
-        write_csv(links, stage / "links.csv")
-        write_csv(rejected, stage / "rejected.csv")
-        write_json(linked.model_json, stage / "model.json")
-        store_tables: dict[str, pd.DataFrame] = {f"records_{t.name}": t.records for t in tables}
-        store_mentions = mentions[list(STORE_MENTION_COLUMNS)].rename(columns=STORE_MENTION_COLUMNS)
-        store_tables.update(
-            mentions=store_mentions,
-            entities=entities[list(ENTITY_COLUMNS)],
-            links=links,
-            rejected=rejected,
-            blanked_cells=_blanked_table(tables),
-            comparison_input=mentions[list(LINKAGE_COLUMNS)],
-        )
-        timings["write"] = time.perf_counter() - clock
-        facts = _audit_facts(
-            extra_summary or {}, options, inputs, stage, started, summary, linked.trained
-        )
-        run_summary = {
-            **(extra_summary or {}),
-            "resolve": summary.as_dict(),
-            "options": _options_dict(options),
-            "optional_comparisons": linked.optional_columns,
-            "model_trained": linked.trained,
-            "audit": facts,
-        }
-        write_store(stage, store_tables, run_summary)
-        write_json(facts, stage / RUN_FILE)
     return summary
 
 
-def _check_inputs_outside(
+@dataclass
+class RunParts:
+    """What a resolve or an update has made, ready to be written as a run folder."""
+
+    run_dir: Path
+    tables: list[SourceTable]
+    mentions: pd.DataFrame
+    linked: LinkageResult
+    clustering: Clustering
+    registry: pd.DataFrame
+    extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    extra_summary: dict[str, Any] = field(default_factory=dict)
+
+
+#: Columns of the store's entity_registry: every entity id ever issued in a run's lineage.
+REGISTRY_COLUMNS = ("entity_id", "anchor_mention", "created_batch", "status", "merged_into")
+
+
+def new_registry(membership: pd.DataFrame, batch: int = 0) -> pd.DataFrame:
+    """Registry rows for a fresh clustering: each entity anchored on its smallest mention."""
+    anchors = membership.groupby("entity_id")["mention_id"].min().reset_index()
+    return pd.DataFrame(
+        {
+            "entity_id": anchors["entity_id"],
+            "anchor_mention": anchors["mention_id"],
+            "created_batch": batch,
+            "status": "active",
+            "merged_into": pd.Series([None] * len(anchors), dtype="object"),
+        }
+    )[list(REGISTRY_COLUMNS)]
+
+
+def write_run(
+    stage: Path,
+    parts: RunParts,
+    options: ResolveOptions,
+    timings: dict[str, float],
+    extra_summary: dict[str, Any],
+    started: str,
+    say: Progress,
+) -> ResolveSummary:
+    """Write every output of a run into ``stage`` (entities, links, rejected, model, store)."""
+    clock = time.perf_counter()
+    say("writing outputs")
+    tables, mentions, linked, clustering = (
+        parts.tables,
+        parts.mentions,
+        parts.linked,
+        parts.clustering,
+    )
+    entities = _entities_table(mentions, clustering.entities)
+    links = _links_table(linked.pairs, clustering.entities)
+    rejected = _rejected_table(tables)
+    inputs = [_input_summary(t) for t in tables]
+    summary = ResolveSummary(
+        run_dir=parts.run_dir,
+        inputs=inputs,
+        mentions=len(mentions),
+        entities=int(entities["entity_id"].nunique()),
+        links=len(links),
+        candidate_pairs=linked.candidate_pairs,
+        rejected=len(rejected),
+        refused_same_record=clustering.refused_same_record,
+        refused_dob_conflict=clustering.refused_dob_conflict,
+        refused_birth_conflict=clustering.refused_birth_conflict,
+        timings=timings,
+    )
+    write_csv(entities[list(ENTITY_COLUMNS)], stage / "entities.csv")
+    write_csv(links, stage / "links.csv")
+    write_csv(rejected, stage / "rejected.csv")
+    write_json(linked.model_json, stage / "model.json")
+    store_tables: dict[str, pd.DataFrame] = {f"records_{t.name}": t.records for t in tables}
+    store_mentions = mentions[list(STORE_MENTION_COLUMNS)].rename(columns=STORE_MENTION_COLUMNS)
+    store_tables.update(
+        mentions=store_mentions,
+        entities=entities[list(ENTITY_COLUMNS)],
+        links=links,
+        rejected=rejected,
+        blanked_cells=_blanked_table(tables),
+        comparison_input=mentions[list(LINKAGE_COLUMNS)],
+        entity_registry=parts.registry[list(REGISTRY_COLUMNS)],
+        **parts.extra_tables,
+    )
+    for name, frame in parts.extra_tables.items():
+        write_csv(frame, stage / f"{name}.csv")
+    timings["write"] = time.perf_counter() - clock
+    facts = _audit_facts(extra_summary, options, inputs, stage, started, summary, linked.trained)
+    run_summary = {
+        **extra_summary,
+        "resolve": summary.as_dict(),
+        "options": _options_dict(options),
+        "optional_comparisons": linked.optional_columns,
+        "model_trained": linked.trained,
+        **parts.extra_summary,
+        "audit": facts,
+    }
+    write_store(stage, store_tables, run_summary)
+    write_json(facts, stage / RUN_FILE)
+    return summary
+
+
+def check_inputs_outside(
     run_dir: Path, data_dir: Path, specs: list[SourceSpec], mapping: Path | None
 ) -> None:
     """Refuse a run folder that holds any input: replacing the folder would delete it."""

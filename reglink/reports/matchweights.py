@@ -10,7 +10,6 @@ weights add up to the match weight stored in ``links``.
 from __future__ import annotations
 
 import json
-import logging
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -78,7 +77,11 @@ def link_weights(run_dir: Path, pairs: Iterable[Pair]) -> dict[Pair, LinkWeights
     settings = _load_settings(run_dir)
     if not wanted or settings is None:
         return {}
-    from splink import DuckDBAPI, Linker
+    from splink import DuckDBAPI
+
+    from resolver.linkage import TERM_FREQUENCIES, model_linker
+
+    settings_have_frozen_tf = bool(settings.get(TERM_FREQUENCIES))
 
     con = duckdb.connect(":memory:")
     try:
@@ -103,17 +106,16 @@ def link_weights(run_dir: Path, pairs: Iterable[Pair]) -> dict[Pair, LinkWeights
         con.execute(
             f"CREATE TABLE pair_mentions AS {side.format('l')} UNION ALL {side.format('r')}"
         )
-        settings = dict(settings)
-        settings["retain_intermediate_calculation_columns"] = True
-        settings["retain_matching_columns"] = True
         api = DuckDBAPI(connection=con)
-        linker = Linker(
+        linker, settings = model_linker(
+            api,
             api.register("comparison_input", table_name="comparison_input"),
             settings,
-            log_level=logging.WARNING,
+            retain_columns=True,
         )
-        for column in _tf_columns(settings):
-            linker.table_management.compute_tf_table(column)
+        if not settings_have_frozen_tf:
+            for column in _tf_columns(settings):
+                linker.table_management.compute_tf_table(column)
         scored = linker.inference.predict_within(
             api.register("pair_mentions", table_name="pair_mentions"),
             blocking_rules_to_generate_predictions=["l._pair = r._pair"],

@@ -1,0 +1,52 @@
+"""Split a scenario's source files into a base extract and weekly batches by record date.
+
+Each record goes to the batch of the week its date falls in: the registration, decision,
+enrolment (or expected start), report or watchlist date. Records dated before ``start`` (or
+undated) form the base. The union of the base and all batches is the scenario itself, so
+an incremental run over the batches can be checked against a full run over the scenario.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from synthetic.writer import write_csv
+
+#: The date that places each source's record in a week.
+RECORD_DATE = {
+    "births": ("registration_date",),
+    "visas": ("decision_date",),
+    "schools": ("enrol_date", "expected_start_date"),
+    "missing": ("report_date",),
+    "watchlist": ("since",),
+}
+
+
+def split_weekly(data_dir: Path, out_dir: Path, start: str, weeks: int) -> list[Path]:
+    """Write ``out_dir/base`` and ``out_dir/week_01`` ... ``week_NN``; return the folders.
+
+    Records dated on or after ``start + weeks`` weeks fall into the last week, so nothing is
+    dropped. Every folder gets every source file (header only when the week has no rows).
+    """
+    if weeks < 1:
+        raise ValueError(f"weeks must be at least 1, got {weeks}")
+    begin = np.datetime64(start, "D")
+    folders = [out_dir / "base", *(out_dir / f"week_{k:02d}" for k in range(1, weeks + 1))]
+    for source, columns in RECORD_DATE.items():
+        path = data_dir / f"{source}.csv"
+        if not path.is_file():
+            continue
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        when = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+        for column in columns:
+            parsed = pd.to_datetime(frame[column].replace("", None), errors="coerce")
+            when = when.fillna(parsed)
+        days = (when.to_numpy(dtype="datetime64[D]") - begin).astype("timedelta64[D]")
+        week = np.where(pd.isna(when), -1, days.astype(np.int64) // 7)
+        slot = np.where(week < 0, 0, np.minimum(week + 1, weeks))
+        for index, folder in enumerate(folders):
+            write_csv(frame[slot == index], folder / f"{source}.csv")
+    return folders

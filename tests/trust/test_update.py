@@ -1,0 +1,171 @@
+"""Incremental updates: weekly batches agree with a full run, ids carry over, changes logged."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from resolver.update import carry_ids
+from synthetic import generate
+from synthetic.batches import split_weekly
+from tests.trust.conftest import assert_user_error, cli
+
+pytestmark = pytest.mark.slow
+
+
+def _clusters(run: Path) -> set[frozenset[str]]:
+    entities = pd.read_csv(run / "entities.csv", dtype=str, keep_default_na=False)
+    return {frozenset(g) for _, g in entities.groupby("entity_id")["mention_id"]}
+
+
+def _ids(run: Path) -> dict[str, str]:
+    entities = pd.read_csv(run / "entities.csv", dtype=str, keep_default_na=False)
+    return dict(zip(entities["mention_id"], entities["entity_id"], strict=True))
+
+
+@pytest.fixture(scope="module")
+def weekly(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A scenario, its base and six weekly batches, resolved incrementally."""
+    root = tmp_path_factory.mktemp("weekly")
+    generate(root / "data", seed=5, persons=800)
+    folders = split_weekly(root / "data", root / "batches", "2024-01-01", 6)
+    run = root / "incremental"
+    assert cli("resolve", folders[0], "--out", run).exit_code == 0
+    snapshots = {"base": root / "after-base"}
+    shutil.copytree(run, snapshots["base"])
+    for folder in folders[1:]:
+        result = cli("update", run, folder)
+        assert result.exit_code == 0, result.output
+        snapshots[folder.name] = root / f"after-{folder.name}"
+        shutil.copytree(run, snapshots[folder.name])
+    return {"data": root / "data", "run": run, "root": root, **snapshots}
+
+
+def test_weekly_updates_agree_with_a_full_run_of_the_same_model(
+    weekly: dict[str, Path], tmp_path: Path
+) -> None:
+    full = tmp_path / "full"
+    model = weekly["base"] / "model.json"
+    assert cli("resolve", weekly["data"], "--out", full, "--model", model).exit_code == 0
+    assert _clusters(weekly["run"]) == _clusters(full)
+    # every scored pair too: the update scores exactly what a full run would
+    incremental = pd.read_csv(weekly["run"] / "links.csv")
+    complete = pd.read_csv(full / "links.csv")
+    assert incremental.equals(complete)
+
+
+def test_unchanged_entities_keep_their_ids_and_changes_are_logged(
+    weekly: dict[str, Path],
+) -> None:
+    before, after = _ids(weekly["week_05"]), _ids(weekly["week_06"])
+    changes = pd.read_csv(weekly["week_06"] / "changes.csv", dtype=str, keep_default_na=False)
+    assert set(changes["change"]) <= {"new", "grown", "merged", "split"}
+    assert {"new", "grown"} <= set(changes["change"])
+    touched = set(changes["entity_id"]) | {
+        old for ids in changes["previous_ids"] for old in ids.split(";") if old
+    }
+    for mention, entity in before.items():
+        if entity not in touched:
+            assert after[mention] == entity, mention
+    new_mentions = set(after) - set(before)
+    assert int(changes["new_mentions"].astype(int).sum()) == len(new_mentions)
+    flags = pd.read_csv(weekly["week_06"] / "flag_changes.csv", dtype=str, keep_default_na=False)
+    assert set(flags["change"]) <= {"new", "changed", "gone"}
+    assert (weekly["week_06"] / "report.html").is_file()
+
+
+def test_an_update_with_unrelated_records_changes_no_existing_id(
+    weekly: dict[str, Path], tmp_path: Path
+) -> None:
+    run = tmp_path / "run"
+    shutil.copytree(weekly["run"], run)
+    before = _ids(run)
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "watchlist.csv").write_text(
+        "subject_id,forenames,surname,dob,nationality,category,since\n"
+        "WX1,Quillon,Zebrowskiova,1931-02-03,POL,known_facilitator,2026-01-05\n"
+        "WX2,Ottoline,Vraskidakis,1944-07-08,GRC,ocg_member,2026-01-06\n",
+        encoding="utf-8",
+    )
+    result = cli("update", run, batch)
+    assert result.exit_code == 0, result.output
+    after = _ids(run)
+    assert {m: after[m] for m in before} == before
+    changes = pd.read_csv(run / "changes.csv", dtype=str, keep_default_na=False)
+    assert list(changes["change"]) == ["new", "new"]
+
+
+def test_records_already_in_the_run_are_rejected_not_added_twice(
+    weekly: dict[str, Path], tmp_path: Path
+) -> None:
+    run = tmp_path / "run"
+    shutil.copytree(weekly["run"], run)
+    mentions_before = len(_ids(run))
+    result = cli("update", run, weekly["root"] / "batches" / "week_06")
+    assert result.exit_code == 0, result.output
+    assert len(_ids(run)) == mentions_before
+    rejected = pd.read_csv(run / "rejected.csv", dtype=str, keep_default_na=False)
+    again = rejected[rejected["reason"].str.startswith("id already in the run")]
+    week = sum(len(pd.read_csv(p)) for p in (weekly["root"] / "batches" / "week_06").glob("*.csv"))
+    assert len(again) == week
+
+
+def test_updating_a_folder_that_is_not_a_run_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "new").mkdir()
+    assert_user_error(cli("update", tmp_path / "nothing", tmp_path / "new"), "not a resolved run")
+
+
+def _membership(groups: dict[str, list[str]]) -> pd.DataFrame:
+    rows = [(m, e) for e, members in groups.items() for m in members]
+    return pd.DataFrame(rows, columns=["mention_id", "entity_id"])
+
+
+def test_a_merged_entity_keeps_the_id_of_its_oldest_part_and_ids_are_never_reused() -> None:
+    old = _membership({"E-young": ["a:1:x", "a:2:x"], "E-old": ["b:1:x"], "E-c": ["c:1:x"]})
+    registry = pd.DataFrame(
+        {
+            "entity_id": ["E-young", "E-old", "E-c"],
+            "anchor_mention": ["a:1:x", "b:1:x", "c:1:x"],
+            "created_batch": [2, 0, 0],
+            "status": "active",
+            "merged_into": None,
+        }
+    )
+    # the new clustering joins E-young and E-old, and splits c:1:x from nothing new
+    fresh = _membership(
+        {"P1": ["a:1:x", "a:2:x", "b:1:x", "d:1:x"], "P2": ["c:1:x"], "P3": ["e:1:x"]}
+    )
+    out, reg, changes = carry_ids(fresh, old, registry, batch=3)
+    ids = dict(zip(out["mention_id"], out["entity_id"], strict=True))
+    assert ids["a:1:x"] == ids["b:1:x"] == ids["d:1:x"] == "E-old"
+    assert ids["c:1:x"] == "E-c"
+    assert ids["e:1:x"] not in {"E-young", "E-old", "E-c"}
+    young = reg.set_index("entity_id").loc["E-young"]
+    assert (young["status"], young["merged_into"]) == ("merged", "E-old")
+    by_change = {r.change: r for r in changes.itertuples()}
+    assert by_change["merged"].entity_id == "E-old"
+    assert by_change["merged"].previous_ids == "E-young"
+    assert by_change["new"].entity_id == ids["e:1:x"]
+
+
+def test_a_split_keeps_the_id_where_the_anchor_stays() -> None:
+    old = _membership({"E-1": ["a:1:x", "a:2:x", "a:3:x"]})
+    registry = pd.DataFrame(
+        {
+            "entity_id": ["E-1"],
+            "anchor_mention": ["a:1:x"],
+            "created_batch": [0],
+            "status": "active",
+            "merged_into": None,
+        }
+    )
+    fresh = _membership({"P1": ["a:1:x", "a:2:x"], "P2": ["a:3:x"]})
+    out, _, changes = carry_ids(fresh, old, registry, batch=1)
+    ids = dict(zip(out["mention_id"], out["entity_id"], strict=True))
+    assert ids["a:1:x"] == ids["a:2:x"] == "E-1"
+    assert ids["a:3:x"] != "E-1"
+    assert sorted(changes["change"]) == ["split", "split"]
