@@ -25,6 +25,8 @@ COMMANDS = (
     "explain",
     "update",
     "demo",
+    "export",
+    "export-graph",
 )
 
 
