@@ -7,6 +7,8 @@ keep_threshold = 0.5   # links at or above this are written to links.csv
 seed = 42
 threads = 2
 memory_limit = "8GB"
+temp_directory = "/var/tmp/reglink"   # where DuckDB spills beyond memory_limit
+predict_chunks = 1     # score pairs in N x N chunks to bound memory
 dob_conflicts = true   # never join two dates of birth no recording error explains
 
 [rules.prolific_father]

@@ -46,6 +46,10 @@ class LinkageOptions:
     prior_recall: float = 0.8
     threads: int | None = None
     memory_limit: str | None = None
+    #: where DuckDB spills what does not fit in memory_limit (its default: beside the store)
+    temp_directory: str | None = None
+    #: score candidate pairs in this many chunks per side (bounds memory on large runs)
+    predict_chunks: int = 1
     model_path: Path | None = None
 
 
@@ -99,7 +103,7 @@ def link(
 
     started = time.perf_counter()
     say("scoring candidate pairs")
-    pairs, candidate_pairs = _predict(con, linker, options.keep_threshold)
+    pairs, candidate_pairs = _predict(con, linker, options.keep_threshold, options.predict_chunks)
     timings["predict"] = time.perf_counter() - started
     model_json = linker.misc.save_model_to_json()
     model_json[TERM_FREQUENCIES] = frozen or _term_frequencies(linker)
@@ -142,7 +146,7 @@ def link_new(
     for tables, link_type in (([old_table, new_table], "link_only"), (new_table, "dedupe_only")):
         linker = Linker(tables, {**settings, "link_type": link_type}, log_level=logging.ERROR)
         _use_term_frequencies(linker, tf_tables)
-        pairs, n = _predict(con, linker, options.keep_threshold)
+        pairs, n = _predict(con, linker, options.keep_threshold, options.predict_chunks)
         parts.append(pairs)
         candidates += n
     pairs = _ordered(pd.concat(parts, ignore_index=True))
@@ -182,6 +186,8 @@ def _connection(options: LinkageOptions) -> duckdb.DuckDBPyConnection:
         con.execute(f"SET threads = {int(options.threads)}")
     if options.memory_limit:
         con.execute(f"SET memory_limit = '{options.memory_limit}'")
+    if options.temp_directory:
+        con.execute("SET temp_directory = ?", [options.temp_directory])
     return con
 
 
@@ -196,10 +202,11 @@ def _register(
 
 
 def _predict(
-    con: duckdb.DuckDBPyConnection, linker: Linker, keep_threshold: float
+    con: duckdb.DuckDBPyConnection, linker: Linker, keep_threshold: float, chunks_per_side: int = 1
 ) -> tuple[pd.DataFrame, int]:
     """Scored pairs at or above ``keep_threshold`` (rounded, ordered) and the candidate count."""
-    scored = linker.inference.predict().physical_name
+    chunks = chunks_per_side if chunks_per_side > 1 else None
+    scored = linker.inference.predict(num_chunks_left=chunks, num_chunks_right=chunks).physical_name
     candidates = int(con.execute(f"SELECT count(*) FROM {scored}").fetchone()[0])  # type: ignore[index]
     pairs = con.execute(
         f"""
