@@ -303,24 +303,29 @@ _NOT_SAME_RECORD = "l.record_key <> r.record_key"
 def blocking_rules(optional_columns: list[str]) -> list[str]:
     """Rules for candidate pairs: recall across sources without a pair explosion.
 
-    No rule is a name alone: a common name (Nguyen Van Anh, John Smith) would make
-    quadratically many pairs. Two mentions of one record are never compared.
+    No rule is a name alone, a date of birth alone, or a name with only a year of birth: a
+    common name (Nguyen Van Anh, John Smith) or a day's births would make quadratically many
+    pairs as the data grows. Each rule pairs a name form with a dob form or a postcode, or a
+    dob with a postcode or both initials; the dob forms cover the recording errors the
+    model weighs (day and month swapped, the year one out, a typo in the day). Two mentions
+    of one record are never compared.
     """
     rules = [
         "l.dob = r.dob AND l.surname_phonetic = r.surname_phonetic",
         "l.dob = r.dob AND l.first_name_canonical = r.first_name_canonical",
-        "l.name_key = r.name_key AND l.dob_year = r.dob_year",
         "l.name_sound_key = r.name_sound_key AND l.dob = r.dob",
-        "l.name_sound_key = r.name_sound_key AND l.postcode_std = r.postcode_std",
+        "l.name_key = r.name_key AND left(l.dob_str, 7) = left(r.dob_str, 7)",
+        "l.name_key = r.name_key AND l.dob = r.dob_swapped",
         "l.name_key = r.name_key AND l.dob_mmdd = r.dob_mmdd",
-        "l.name_key = r.name_key AND l.postcode_std = r.postcode_std",
         "l.first_name_canonical = r.first_name_canonical AND l.surname_std = r.surname_std "
-        "AND l.dob_year = r.dob_year",
+        "AND left(l.dob_str, 7) = left(r.dob_str, 7)",
+        "l.name_sound_key = r.name_sound_key AND l.postcode_std = r.postcode_std",
+        "l.name_key = r.name_key AND l.postcode_std = r.postcode_std",
         "l.dob = r.dob AND l.postcode_std = r.postcode_std",
-        "l.dob = r.dob AND left(l.surname_std, 1) = left(r.surname_std, 1)",
+        "l.dob = r.dob AND left(l.surname_std, 1) = left(r.surname_std, 1) "
+        "AND left(l.first_name, 1) = left(r.first_name, 1)",
         "l.surname_std = r.surname_std AND l.postcode_std = r.postcode_std",
         "l.first_name_canonical = r.first_name_canonical AND l.postcode_std = r.postcode_std",
-        "l.dob = r.dob AND left(l.first_name, 1) = left(r.first_name, 1)",
         "l.name_key = r.name_key AND (l.dob IS NULL OR r.dob IS NULL)",
     ]
     if "document_number_std" in optional_columns:
