@@ -12,6 +12,7 @@ import json
 import shlex
 import sys
 from collections.abc import Callable, Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -110,6 +111,36 @@ ThreadsOpt = Annotated[
 ]
 
 
+class Engine(StrEnum):
+    """Where resolution and the rules run."""
+
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+EngineOpt = Annotated[
+    Engine,
+    typer.Option(
+        "--engine",
+        help="duckdb (this process) or spark (local[*], or the cluster spark-submit gives; "
+        "needs the spark extra and Java 17; settings in the config's \\[spark] section).",
+    ),
+]
+
+
+@contextlib.contextmanager
+def _engine_session(engine: Engine, config: Path | None) -> Iterator[Any]:
+    """None for DuckDB; for Spark, a session for the whole command."""
+    if engine is Engine.duckdb:
+        yield None
+        return
+    from reglink.config import load_config
+    from reglink.spark import spark_options, spark_session
+
+    with spark_session(spark_options(load_config(config))) as session:
+        yield session
+
+
 @app.command()
 @friendly_errors
 def synth(
@@ -161,9 +192,12 @@ def resolve(
     model: ModelOpt = None,
     threads: ThreadsOpt = None,
     seed: Annotated[int | None, typer.Option(help="Seed for sampling during training.")] = None,
+    engine: EngineOpt = Engine.duckdb,
 ) -> None:
-    """Resolve the mentions in DATA_DIR into entities; write entities, links and the store."""
-    _resolve(data_dir, out, config, mapping, threshold, model, threads, seed)
+    """Resolve the mentions in DATA_DIR into entities; write entities, links and the store
+    (with --engine spark, every table as Parquet too)."""
+    with _engine_session(engine, config) as spark:
+        _resolve(data_dir, out, config, mapping, threshold, model, threads, seed, spark=spark)
 
 
 def _resolve(
@@ -176,20 +210,36 @@ def _resolve(
     threads: int | None,
     seed: int | None,
     say: Callable[[str], None] | None = None,
+    spark: Any = None,
 ) -> None:
     from reglink.config import load_config, resolve_options
     from resolver.pipeline import resolve as run_resolve
 
+    settings = load_config(config)
     options = resolve_options(
-        load_config(config),
+        settings,
         mapping=mapping,
         model=model,
         overrides={"threshold": threshold, "threads": threads, "seed": seed},
     )
-    with _stages(say) as progress:
-        summary = run_resolve(
-            data_dir, out, options, progress=progress, extra_summary=_audit(config)
-        )
+    engine = None
+    if spark is not None:
+        from reglink.spark import linkage_engine, spark_options
+
+        engine = linkage_engine(spark, spark_options(settings))
+    try:
+        with _stages(say) as progress:
+            summary = run_resolve(
+                data_dir,
+                out,
+                options,
+                progress=progress,
+                extra_summary=_audit(config),
+                engine=engine,
+            )
+    finally:
+        if engine is not None:
+            engine.close()
     for item in summary.inputs:
         console.print(
             f"  {item['source']:<10} read {item['rows_read']:>8}  accepted {item['accepted']:>8}"
@@ -326,9 +376,12 @@ def flag(
     config: ConfigOpt = None,
     param: ParamOpt = None,
     top: Annotated[int, typer.Option(min=0, help="Flags to list at the end.")] = 15,
+    engine: EngineOpt = Engine.duckdb,
 ) -> None:
-    """Run the rule catalogue over a resolved run and write flags.csv and flags.json."""
-    _flag(run_dir, config, param or [], top)
+    """Run the rule catalogue over a resolved run and write flags.csv and flags.json
+    (with --engine spark, the rules run as Spark SQL)."""
+    with _engine_session(engine, config) as spark:
+        _flag(run_dir, config, param or [], top, spark=spark)
 
 
 def _flag(
@@ -337,15 +390,23 @@ def _flag(
     params: list[str],
     top: int,
     say: Callable[[str], None] | None = None,
+    spark: Any = None,
 ) -> None:
     from reglink.config import load_config
     from reglink.reporting import print_flags, print_rule_statuses
-    from resolver.store import writing_store
+    from resolver.store import read_summary, writing_store
     from rules import apply_overrides, config_from_mapping, run_rules, write_flags
 
     rule_config = apply_overrides(config_from_mapping(load_config(config)), params)
     with _stage(say, "running rules"), writing_store(run_dir) as con:
-        result = run_rules(con, params=rule_config)
+        if spark is None:
+            result = run_rules(con, params=rule_config)
+        else:
+            from reglink.spark import rule_store, write_flags_parquet
+
+            summary = read_summary(con)
+            result = run_rules(rule_store(spark, con, summary), params=rule_config)
+            write_flags_parquet(spark, result, summary)
         paths = write_flags(result, con, run_dir)
         _record_flag_run(con, config, result, paths)
     print_rule_statuses(console, result)
@@ -596,14 +657,15 @@ def run(
     model: ModelOpt = None,
     threads: ThreadsOpt = None,
     param: ParamOpt = None,
+    engine: EngineOpt = Engine.duckdb,
 ) -> None:
     """Resolve, flag and report in one go: the run folder gets entities, links, flags,
     report.html, the graph exports (network.graphml, network_*.csv), stats.html and stats.csv."""
     from reglink.progress import stage_printer
 
-    with stage_printer(console) as say:
-        _resolve(data_dir, out, config, mapping, threshold, model, threads, None, say)
-        _flag(out, config, param or [], 15, say)
+    with _engine_session(engine, config) as spark, stage_printer(console) as say:
+        _resolve(data_dir, out, config, mapping, threshold, model, threads, None, say, spark)
+        _flag(out, config, param or [], 15, say, spark)
         _outputs(out, config, say)
 
 

@@ -16,6 +16,8 @@ import pandas as pd
 from splink import DuckDBAPI, Linker
 
 from resolver import model
+from resolver.engines.base import LinkageEngine
+from resolver.engines.duckdb_engine import DuckDBEngine
 from resolver.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -66,15 +68,26 @@ class LinkageResult:
 
 
 def link(
-    mentions: pd.DataFrame, options: LinkageOptions, progress: Progress | None = None
+    mentions: pd.DataFrame,
+    options: LinkageOptions,
+    progress: Progress | None = None,
+    engine: LinkageEngine | None = None,
 ) -> LinkageResult:
-    """Score candidate pairs of mentions with a trained (or supplied) Splink model."""
+    """Score candidate pairs of mentions with a trained (or supplied) Splink model.
+
+    ``engine`` is where Splink runs (default: DuckDB in this process, closed afterwards; a
+    given engine is left open for its owner).
+    """
     say = progress or (lambda _: None)
     timings: dict[str, float] = {}
-    con = _connection(options)
-    db_api = DuckDBAPI(connection=con)
-    frame = mentions[list(model.LINKAGE_COLUMNS)]
-    table = _register(con, db_api, frame, "mentions")
+    own = engine is None
+    engine = engine or DuckDBEngine(
+        threads=options.threads,
+        memory_limit=options.memory_limit,
+        temp_directory=options.temp_directory,
+    )
+    frame = mentions[list(model.LINKAGE_COLUMNS)].copy()
+    table = engine.register(frame)
 
     frozen: dict[str, Any] | None = None
     if options.model_path is not None:
@@ -88,7 +101,7 @@ def link(
         trained = True
     # Splink warns of every level a training block does not observe; fill_untrained gives
     # those levels their documented fallback, so the warnings are noise to the user.
-    linker = Linker(table, linker_settings, log_level=logging.ERROR)
+    linker = Linker(table, engine.settings(linker_settings), log_level=logging.ERROR)
 
     if trained:
         started = time.perf_counter()
@@ -99,15 +112,19 @@ def link(
         linker = Linker(table, completed, log_level=logging.WARNING)
         timings["train"] = time.perf_counter() - started
     if frozen:
-        _use_term_frequencies(linker, _frozen_tables(db_api, frozen))
+        _use_term_frequencies(linker, _frozen_tables(engine.db_api, frozen))
 
     started = time.perf_counter()
     say("scoring candidate pairs")
-    pairs, candidate_pairs = _predict(con, linker, options.keep_threshold, options.predict_chunks)
+    chunks = options.predict_chunks if options.predict_chunks > 1 else None
+    predictions = linker.inference.predict(num_chunks_left=chunks, num_chunks_right=chunks)
+    pairs, candidate_pairs = engine.scored_pairs(predictions, options.keep_threshold)
+    pairs = _rounded(pairs)
     timings["predict"] = time.perf_counter() - started
-    model_json = linker.misc.save_model_to_json()
+    model_json = engine.portable(linker.misc.save_model_to_json())
     model_json[TERM_FREQUENCIES] = frozen or _term_frequencies(linker)
-    con.close()
+    if own:
+        engine.close()
     return LinkageResult(
         pairs=pairs,
         model_json=model_json,
@@ -213,16 +230,23 @@ def _predict(
         SELECT mention_id_l, mention_id_r, match_probability, match_weight
         FROM {scored}
         WHERE match_probability >= ?
-        ORDER BY mention_id_l, mention_id_r
         """,
         [keep_threshold],
     ).df()
-    # Rounded before clustering as well as in the outputs, so near-equal links cannot swap
-    # order between runs whose EM differed in the last bits (see DECIMALS).
+    return _rounded(pairs), candidates
+
+
+def _rounded(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Probabilities and weights rounded, each pair smaller id first, rows sorted.
+
+    Rounded before clustering as well as in the outputs, so near-equal links cannot swap
+    order between runs (or engines) whose sums differed in the last bits (see DECIMALS).
+    """
+    pairs = pairs.copy()
     pairs[["match_probability", "match_weight"]] = pairs[
         ["match_probability", "match_weight"]
     ].round(DECIMALS)
-    return _ordered(pairs), candidates
+    return _ordered(pairs)
 
 
 def _ordered(pairs: pd.DataFrame) -> pd.DataFrame:

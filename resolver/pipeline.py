@@ -12,6 +12,7 @@ import pandas as pd
 
 from resolver import audit
 from resolver.clustering import Clustering, ClusterOptions, cluster
+from resolver.engines.base import LinkageEngine
 from resolver.errors import InputError
 from resolver.files import replaced_dir, write_csv, write_json
 from resolver.ingest import BLANKED_COLUMNS, REJECTED_COLUMNS, SourceTable, read_source
@@ -118,11 +119,14 @@ def resolve(
     *,
     progress: Progress | None = None,
     extra_summary: dict[str, Any] | None = None,
+    engine: LinkageEngine | None = None,
 ) -> ResolveSummary:
     """Resolve every mention in ``data_dir`` into entities and write ``run_dir``.
 
     The run folder is built in a sibling and swapped in whole at the end (see
     :func:`resolver.files.replaced_dir`): until then a previous run folder stays as it was.
+    ``engine`` is where Splink runs (default: DuckDB in this process); the Spark engine also
+    writes every table as Parquet. Either way the run folder holds the same files.
     """
     options = options or ResolveOptions()
     say = progress or (lambda _: None)
@@ -151,7 +155,7 @@ def resolve(
             )
         timings["standardise"] = time.perf_counter() - clock
 
-        linked = link(mentions, options.linkage, progress=say)
+        linked = link(mentions, options.linkage, progress=say, engine=engine)
         timings.update(linked.timings)
 
         clock = time.perf_counter()
@@ -168,6 +172,7 @@ def resolve(
             extra_summary or {},
             started,
             say,
+            engine,
         )
     return summary
 
@@ -212,8 +217,10 @@ def write_run(
     extra_summary: dict[str, Any],
     started: str,
     say: Progress,
+    engine: LinkageEngine | None = None,
 ) -> ResolveSummary:
-    """Write every output of a run into ``stage`` (entities, links, rejected, model, store)."""
+    """Write every output of a run into ``stage`` (entities, links, rejected, model, store;
+    with an engine that keeps its own tables, those too)."""
     clock = time.perf_counter()
     say("writing outputs")
     tables, mentions, linked, clustering = (
@@ -257,10 +264,13 @@ def write_run(
     )
     for name, frame in parts.extra_tables.items():
         write_csv(frame, stage / f"{name}.csv")
+    written = engine.write_tables(parts.run_dir, store_tables, stage) if engine else {}
     timings["write"] = time.perf_counter() - clock
     facts = _audit_facts(extra_summary, options, inputs, stage, started, summary, linked.trained)
     run_summary = {
         **extra_summary,
+        "engine": engine.name if engine else "duckdb",
+        "tables": written,
         "resolve": summary.as_dict(),
         "options": _options_dict(options),
         "optional_comparisons": linked.optional_columns,

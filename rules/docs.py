@@ -97,6 +97,10 @@ _HOW_TO = '''\
    the same way in every rule. Cope with empty tables: a source that was not supplied is
    an empty table with the same columns. Use nationality only relationally (same as or
    differs from another person's), never as a score for a particular nationality.
+   The same SQL also runs on Spark (`--engine spark`, [scaling.md](scaling.md)), translated:
+   write `days_between(a, b)`, never `b - a`, for days between two dates, give every side of
+   a `UNION` the same columns (no `UNION BY NAME`), and run
+   `pytest tests/resolver/test_spark_sql.py` to see that it translates.
 3. **Register it**: import the class in `rules/catalogue/__init__.py` and add it to
    `CATALOGUE`. The registry checks at import that ids are unique, metadata is present,
    and every parameter is typed, documented and has a default that fits.
@@ -139,7 +143,8 @@ _DESIGN_NOTES = """\
   store table differs from it (dates written by pandas as TIMESTAMP, extra or missing
   columns, an absent table), the engine prepends `NOT MATERIALIZED` CTEs of the same names
   that cast, fill or empty it, so rule SQL always sees the declared schema; a store that
-  already matches pays nothing.
+  already matches pays nothing. On Spark (`rules.spark_store`) each table is a view that
+  already shows the declared schema, so no prelude is needed.
 - **Grouping.** `group_id` groups flags by subject; an entity flagged by several rules (say
   `missing_after_visa` and `missing_no_responsible_force`) shows as one group.
 - **Cases.** `case_id` joins flags that share a subject or an evidence mention, directly or

@@ -21,7 +21,8 @@ from rules.params import Params, params_as_dict
 from rules.registry import REGISTRY, Registry
 from rules.rule import RESERVED_COLUMNS, SUBJECT_TYPES, Rule
 from rules.scoring import ScoreInputs, ScoringParams, compute_score
-from rules.store_schema import store_prelude, with_prelude
+from rules.store_schema import with_prelude
+from rules.stores import RuleStore, as_store
 
 log = logging.getLogger(__name__)
 
@@ -106,13 +107,16 @@ class RuleRun:
 
 
 def run_rules(
-    con: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection | RuleStore,
     *,
     params: Mapping[str, Mapping[str, Any]] | None = None,
     only: Sequence[str] | None = None,
     registry: Registry | None = None,
 ) -> RuleRun:
     """Run the rules over the store on ``con`` and return their scored flags and statuses.
+
+    ``con`` is a DuckDB connection to a run store, or any :class:`rules.stores.RuleStore`
+    (:class:`rules.spark_store.SparkStore` runs the same SQL on Spark).
 
     ``params`` is ``{rule_id: {param: value}, "scoring": {...}}`` (see :mod:`rules.config`);
     ``only`` restricts the run to some rule ids. Bad parameters or unknown ids raise
@@ -125,11 +129,10 @@ def run_rules(
     unknown = [rid for rid in selected if rid not in registry]
     if unknown:
         raise ConfigError(f"unknown rule {unknown[0]!r}; known rules: {', '.join(registry)}")
-    prelude = store_prelude(con)
-    newest_row = con.execute(
-        with_prelude(prelude, "SELECT max(event_date) FROM mentions")
-    ).fetchone()
-    store_newest = newest_row[0] if newest_row else None
+    store = as_store(con)
+    prelude = store.prelude()
+    _, newest_rows = store.query(with_prelude(prelude, "SELECT max(event_date) FROM mentions"))
+    store_newest = newest_rows[0][0] if newest_rows else None
 
     flags: list[dict[str, Any]] = []
     statuses: list[RuleStatus] = []
@@ -137,7 +140,7 @@ def run_rules(
         started = time.perf_counter()
         try:
             rule = registry[rule_id]
-            rule_flags = _run_one(con, prelude, rule, rule_params[rule_id], scoring, store_newest)
+            rule_flags = _run_one(store, prelude, rule, rule_params[rule_id], scoring, store_newest)
         except Exception as exc:  # isolation: one rule's failure must not stop the others
             seconds = round(time.perf_counter() - started, 3)
             message = f"{type(exc).__name__}: {exc}"
@@ -158,7 +161,7 @@ def run_rules(
 
 
 def _run_one(
-    con: duckdb.DuckDBPyConnection,
+    store: RuleStore,
     prelude: list[str],
     rule: Rule[Any],
     p: Params,
@@ -172,12 +175,11 @@ def _run_one(
         minor_age=int(scoring.minor_age),
     )
     try:
-        cursor = con.execute(query)
-    except duckdb.Error as exc:
+        names, values = store.query(query)
+    except store.errors as exc:
         log.debug("rule %s failed on SQL:\n%s", rule.id, rule_sql)
         raise RuleQueryError(f"{type(exc).__name__} in the SQL of rule {rule.id}: {exc}") from exc
-    names = [d[0] for d in cursor.description or []]
-    rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    rows = [dict(zip(names, row, strict=True)) for row in values]
     return [_flag(rule, p, scoring, store_newest, row) for row in _checked(rule, rows)]
 
 

@@ -22,4 +22,4 @@ class RuleOutputError(ReglinkError):
 
 
 class RuleQueryError(ReglinkError):
-    """A rule whose SQL failed in DuckDB; the message names the rule and the DuckDB error."""
+    """A rule whose SQL failed (in DuckDB or Spark); the message names the rule and the error."""

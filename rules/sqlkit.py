@@ -80,6 +80,15 @@ def household(address: str, postcode: str, surname: str) -> str:
     return f"('home:' || {address_key(address, postcode)} || '|' || {token_key(surname)})"
 
 
+def days_between(start: str, end: str) -> str:
+    """Days from date ``start`` to date ``end`` (negative when ``end`` is earlier).
+
+    Write this, never ``end - start``: two dates subtract to a number of days in DuckDB but to
+    an interval in Spark.
+    """
+    return f"date_diff('day', {start}, {end})"
+
+
 def age_at(dob: str, at: str) -> str:
     """Whole years from ``dob`` to ``at`` (NULL when either is NULL)."""
     return f"datesub('year', {dob}, {at})"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from rules.params import Params, param
 from rules.rule import Finding, Row, Rule, Strength, plural
-from rules.sqlkit import token_key
+from rules.sqlkit import days_between, token_key
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,8 @@ class IdentityConflict(Rule[IdentityConflictParams]):
         differ = "AND" if p.require_name_and_dob else "OR"
         gap_days = round(p.max_dob_gap_years * 365.25)
         name = token_key("concat_ws(' ', v.applicant_forenames, v.applicant_surname)")
+        child_spread = days_between("min(b.child_dob)", "max(b.child_dob)")
+        spread = days_between("min(d.dob)", "max(d.dob)")
         return f"""
 WITH passports AS (
     SELECT nullif(upper(regexp_replace(coalesce(v.passport_number, ''), '[^A-Za-z0-9]', '',
@@ -131,7 +133,7 @@ siblings AS (
       ON mo.source = 'births' AND mo.record_id = c.record_id AND mo.role = 'mother'
     WHERE c.source = 'births' AND c.role = 'child' AND c.entity_size >= 2
     GROUP BY c.entity_id, mo.entity_id
-    HAVING max(b.child_dob) - min(b.child_dob) > {gap_days}
+    HAVING {child_spread} > {gap_days}
 ),
 entity_flags AS (
     SELECT d.entity_id AS subject,
@@ -139,7 +141,7 @@ entity_flags AS (
            list(DISTINCT d.mention_id ORDER BY d.mention_id)
                FILTER (WHERE d.dob IS NOT NULL OR d.sex IN ('M', 'F')) AS evidence,
            min(d.prob) AS confidence,
-           max(d.dob) - min(d.dob) AS dob_spread_days,
+           {spread} AS dob_spread_days,
            min(d.dob) AS dob_min,
            max(d.dob) AS dob_max,
            coalesce(bool_or(d.sex = 'M') AND bool_or(d.sex = 'F'), false) AS sex_conflict,
@@ -147,12 +149,19 @@ entity_flags AS (
     FROM entity_details AS d
     LEFT JOIN siblings AS sib ON sib.entity_id = d.entity_id
     GROUP BY d.entity_id
-    HAVING coalesce(max(d.dob) - min(d.dob) > {gap_days}, false)
+    HAVING coalesce({spread} > {gap_days}, false)
         OR coalesce(bool_or(d.sex = 'M') AND bool_or(d.sex = 'F'), false)
 )
-SELECT * FROM passport_flags
-UNION ALL BY NAME
-SELECT * FROM entity_flags
+SELECT subject, subject_type, evidence, confidence,
+       n_entities, n_names, n_dobs, n_nationalities,
+       NULL AS dob_spread_days, NULL AS dob_min, NULL AS dob_max,
+       NULL AS sex_conflict, NULL AS siblings_like
+FROM passport_flags
+UNION ALL
+SELECT subject, subject_type, evidence, confidence,
+       NULL, NULL, NULL, NULL,
+       dob_spread_days, dob_min, dob_max, sex_conflict, siblings_like
+FROM entity_flags
 """
 
     def assess(self, row: Row, p: IdentityConflictParams) -> Finding:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from rules.params import Params, param
 from rules.rule import Finding, Row, Rule, Strength, plural
-from rules.sqlkit import age_at, blank
+from rules.sqlkit import age_at, blank, days_between
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ report AS (
     SELECT me.entity_id, me.mention_id AS missing_mention,
            coalesce(me.membership_probability, 1.0) AS missing_prob,
            r.report_date, r.dob, try_cast(r.approx_age AS DOUBLE) AS approx_age,
-           {blank("r.reporting_force")} AS force,
+           {blank("r.reporting_force")} AS owning_force,
            nullif(lower(trim(r.status)), '') AS status, r.found_date,
            nullif(lower(trim(r.last_seen_location_type)), '') AS location_type
     FROM records_missing AS r
@@ -81,7 +81,7 @@ report AS (
     WHERE r.report_date IS NOT NULL
 ),
 pairs AS (
-    SELECT v.*, r.*,
+    SELECT v.*, r.* EXCLUDE (entity_id),
            coalesce({age_at("r.dob", "r.report_date")},
                     {age_at("v.applicant_dob", "r.report_date")}, r.approx_age) AS age
     FROM visa AS v
@@ -96,8 +96,8 @@ SELECT entity_id AS subject,
        count(DISTINCT missing_mention) AS n_reports,
        min(decision_date) AS first_visa,
        max(report_date) AS last_report,
-       min(report_date - decision_date) AS min_gap_days,
-       bool_or(force IS NULL) AS no_force,
+       min({days_between("decision_date", "report_date")}) AS min_gap_days,
+       bool_or(owning_force IS NULL) AS no_force,
        coalesce(last(status ORDER BY report_date, missing_mention) IN ('missing', 'unresolved')
                 OR (last(status ORDER BY report_date, missing_mention) IS NULL
                     AND last(found_date ORDER BY report_date, missing_mention) IS NULL),

@@ -64,7 +64,7 @@ WITH reports AS (
            e.entity_id,
            coalesce(e.mention_id, 'missing:' || r.record_id || ':missing') AS mention_id,
            coalesce(e.membership_probability, 1.0) AS prob,
-           {blank("r.reporting_force")} AS force,
+           {blank("r.reporting_force")} AS owning_force,
            r.report_date, r.found_date,
            nullif(lower(trim(r.status)), '') AS status,
            nullif(lower(trim(r.last_seen_location_type)), '') AS location_type,
@@ -82,18 +82,19 @@ keyed AS (
 )
 SELECT subject,
        any_value(subject_type) AS subject_type,
-       list(DISTINCT mention_id ORDER BY mention_id) FILTER (WHERE force IS NULL) AS evidence,
-       min(prob) FILTER (WHERE force IS NULL) AS confidence,
-       CAST(coalesce(bool_or(age < {p.minor_age}) FILTER (WHERE force IS NULL), false)
+       list(DISTINCT mention_id ORDER BY mention_id) FILTER (WHERE owning_force IS NULL)
+           AS evidence,
+       min(prob) FILTER (WHERE owning_force IS NULL) AS confidence,
+       CAST(coalesce(bool_or(age < {p.minor_age}) FILTER (WHERE owning_force IS NULL), false)
             AS INTEGER) AS minors,
-       min(age) FILTER (WHERE force IS NULL) AS age_at_report,
-       count(*) FILTER (WHERE force IS NULL) AS n_unowned,
-       count(*) FILTER (WHERE force IS NOT NULL) AS n_owned,
-       coalesce(bool_or(location_type IN ({borders})) FILTER (WHERE force IS NULL), false)
+       min(age) FILTER (WHERE owning_force IS NULL) AS age_at_report,
+       count(*) FILTER (WHERE owning_force IS NULL) AS n_unowned,
+       count(*) FILTER (WHERE owning_force IS NOT NULL) AS n_owned,
+       coalesce(bool_or(location_type IN ({borders})) FILTER (WHERE owning_force IS NULL), false)
            AS at_border,
        list(DISTINCT location ORDER BY location)
-           FILTER (WHERE force IS NULL AND location IS NOT NULL) AS locations,
-       min(report_date) FILTER (WHERE force IS NULL) AS first_report,
+           FILTER (WHERE owning_force IS NULL AND location IS NOT NULL) AS locations,
+       min(report_date) FILTER (WHERE owning_force IS NULL) AS first_report,
        max(report_date) AS last_report,
        coalesce(last(status ORDER BY report_date, record_id) IN ('missing', 'unresolved')
                 OR (last(status ORDER BY report_date, record_id) IS NULL
@@ -101,7 +102,7 @@ SELECT subject,
                 false) AS still_missing
 FROM keyed
 GROUP BY subject
-HAVING count(*) FILTER (WHERE force IS NULL) > 0
+HAVING count(*) FILTER (WHERE owning_force IS NULL) > 0
 """
 
     def assess(self, row: Row, p: MissingNoForceParams) -> Finding:

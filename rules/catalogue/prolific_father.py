@@ -6,7 +6,15 @@ from dataclasses import dataclass
 
 from rules.params import Params, param
 from rules.rule import Finding, Row, Rule, Strength, plural
-from rules.sqlkit import PARENT_RELATIONSHIPS, address_key, fold, in_list, postcode_key, token_key
+from rules.sqlkit import (
+    PARENT_RELATIONSHIPS,
+    address_key,
+    days_between,
+    fold,
+    in_list,
+    postcode_key,
+    token_key,
+)
 
 
 @dataclass(frozen=True)
@@ -127,7 +135,7 @@ fb AS (
     SELECT fl.*,
            b.registration_date,
            {fold("b.registration_district")} AS district,
-           (b.registration_date - b.child_dob) AS delay_days,
+           {days_between("b.child_dob", "b.registration_date")} AS delay_days,
            CASE WHEN {third_party} THEN {informant} END AS informant,
            {address_key("b.usual_address", "b.postcode")} AS address,
            {postcode_key("b.postcode")} AS postcode,

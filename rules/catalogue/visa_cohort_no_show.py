@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from rules.params import Params, param
 from rules.rule import Finding, Row, Rule, Strength, plural
-from rules.sqlkit import age_at, blank, fold
+from rules.sqlkit import age_at, blank, days_between, fold
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,7 @@ class VisaCohortNoShow(Rule[VisaCohortNoShowParams]):
                 f"WHEN {age} < {p.minor_age} THEN 'minor' ELSE 'adult' END"
             )
 
+        gap = days_between("lag(start) OVER w", "start")
         return f"""
 WITH visa_bands AS (
     SELECT v.record_id,
@@ -165,7 +166,7 @@ granted AS (
 ),
 gaps AS (
     SELECT *,
-           CASE WHEN start - lag(start) OVER w > {p.window_days} THEN 1 ELSE 0 END AS new_cohort
+           CASE WHEN {gap} > {p.window_days} THEN 1 ELSE 0 END AS new_cohort
     FROM granted
     WINDOW w AS (PARTITION BY sponsor_key, institution_key ORDER BY start, record_id)
 ),
