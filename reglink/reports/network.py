@@ -292,6 +292,18 @@ def build_graph(
     return graph
 
 
+def _most_common(column: str) -> str:
+    """A CTE ``best_<column>``: each entity's most frequent non-null value, ties to the
+    smallest, so the same run always gives the same label."""
+    return f"""best_{column} AS (
+                SELECT entity_id, arg_min({column}, (-n, {column})) AS {column}
+                FROM (SELECT entity_id, {column}, count(*) AS n FROM person
+                      WHERE {column} IS NOT NULL AND {column} <> ''
+                      GROUP BY entity_id, {column})
+                GROUP BY entity_id
+            )"""
+
+
 def _add_persons(
     con: duckdb.DuckDBPyConnection,
     prelude: list[str],
@@ -319,21 +331,30 @@ def _add_persons(
     entities = sorted({row[4] for row in on_records})
     if not entities:
         return
+    person = """person AS (
+                SELECT e.entity_id, e.source, e.record_id,
+                       trim(coalesce(m.forenames, '') || ' ' || coalesce(m.surname, '')) AS name,
+                       strftime(m.dob, '%Y-%m-%d') AS dob
+                FROM entities AS e
+                JOIN mentions AS m USING (mention_id)
+                WHERE e.entity_id IN (SELECT unnest(?::VARCHAR[]))
+            )"""
     people = con.execute(
         with_prelude(
-            prelude,
+            [*prelude, person, _most_common("name"), _most_common("dob")],
             """
-            SELECT e.entity_id,
-                   mode(trim(coalesce(m.forenames, '') || ' ' || coalesce(m.surname, ''))),
-                   strftime(mode(m.dob), '%Y-%m-%d'),
+            SELECT p.entity_id,
+                   any_value(best_name.name),
+                   any_value(best_dob.dob),
                    count(*),
-                   string_agg(DISTINCT e.source, ', ' ORDER BY e.source),
+                   string_agg(DISTINCT p.source, ', ' ORDER BY p.source),
                    string_agg(DISTINCT w.category, ', ' ORDER BY w.category)
-            FROM entities AS e
-            JOIN mentions AS m USING (mention_id)
-            LEFT JOIN records_watchlist AS w ON e.source = 'watchlist' AND w.record_id = e.record_id
-            WHERE e.entity_id IN (SELECT unnest(?::VARCHAR[]))
-            GROUP BY e.entity_id
+            FROM person AS p
+            LEFT JOIN best_name USING (entity_id)
+            LEFT JOIN best_dob USING (entity_id)
+            LEFT JOIN records_watchlist AS w ON p.source = 'watchlist' AND w.record_id = p.record_id
+            GROUP BY p.entity_id
+            ORDER BY p.entity_id
             """,
         ),
         [entities],

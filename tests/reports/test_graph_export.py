@@ -79,3 +79,25 @@ def test_export_graph_all_writes_the_whole_run(demo_run: Path) -> None:
     assert len(persons) == n_entities[0]  # type: ignore[index]
     help_text = CliRunner().invoke(app, ["export-graph", "--help"])
     assert help_text.exit_code == 0 and "i2" in help_text.output
+
+
+def test_person_label_is_the_most_common_name_with_ties_to_the_first(demo_run: Path) -> None:
+    graph = nx.read_graphml(demo_run / "network.graphml")
+    with open_store(demo_run) as con:
+        names = con.execute(
+            "SELECT e.entity_id, trim(coalesce(m.forenames, '') || ' ' || "
+            "coalesce(m.surname, '')) AS name, count(*) AS n "
+            "FROM entities AS e JOIN mentions AS m USING (mention_id) GROUP BY ALL"
+        ).df()
+    names = names[names["name"] != ""].sort_values(
+        ["n", "name"], ascending=[False, True], kind="stable"
+    )
+    expected = names.drop_duplicates("entity_id").set_index("entity_id")["name"]
+    people = [n for n, d in graph.nodes(data=True) if d.get("type") == "person"]
+    tied = 0
+    for node in people:
+        entity = graph.nodes[node]["entity_id"]
+        assert graph.nodes[node]["label"] == expected.get(entity, entity), entity
+        counts = names[names["entity_id"] == entity]["n"].tolist()
+        tied += len(counts) > 1 and counts[0] == counts[1]
+    assert tied > 0, "the demo has no tied names, so the tie-break is untested"
