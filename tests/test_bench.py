@@ -41,3 +41,20 @@ def test_performance_doc_reports_each_size_and_the_growth_exponent(tmp_path: Pat
     write_plot(rows, tmp_path / "p.svg")
     svg = (tmp_path / "p.svg").read_text()
     assert svg.count("<polyline") == 2 and "1,000,000" in svg
+
+
+def test_prediction_never_extrapolates_below_linear_growth() -> None:
+    rows = [_row(100_000, 60.0, 1600.0), _row(1_000_000, 600.0, 6000.0)]
+    text = render(rows, "test machine", "now")
+    # time grew as n^0.97 and memory as n^0.57: both are taken as linear beyond 1M
+    assert "time grows as n^1.00, memory as n^1.00" in text
+    assert "| 10,000,000 | ~30,000,000 | ~100 min | ~59 |" in text
+    assert "| 100,000,000 | ~300,000,000 | ~16.8 h | ~590 |" in text
+
+
+def test_prediction_follows_faster_than_linear_growth() -> None:
+    rows = [_row(100_000, 10.0, 100.0), _row(1_000_000, 1000.0, 1024.0)]
+    rows[1]["candidate_pairs"] = 100_000 * 3 * 100  # pairs grew as n^2
+    text = render(rows, "test machine", "now")
+    assert "candidate pairs as n^2.00" in text
+    assert "| 10,000,000 | ~3,000,000,000 |" in text
