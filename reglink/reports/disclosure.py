@@ -6,11 +6,14 @@ The policy applies three steps, in order:
 1. **Primary suppression**: a count from 1 to ``threshold - 1`` is suppressed (zeros are
    published: an empty cell reveals nobody).
 2. **Secondary suppression**: further cells are suppressed until no suppressed cell can be
-   derived from the published cells and totals. The test is exact linear algebra: a
+   worked out from the published cells and totals. Two tests: exact linear algebra (a
    suppressed cell is derivable when its unit vector lies in the row space of the table's
-   additivity constraints restricted to the suppressed cells (it then equals a fixed
-   combination of published numbers). Cells are added cheapest first: inner cells before
-   totals, non-zero cells before zeros, small counts before large ones.
+   additivity constraints restricted to the suppressed cells: it then equals a fixed
+   combination of published numbers), then, because counts are never negative, a linear
+   programme for each remaining cell: its smallest and largest values consistent with
+   every published number must differ (suppressed zeros in a line whose hidden part sums
+   to nothing would otherwise pin their neighbours). Cells are added cheapest first: inner
+   cells before totals, non-zero cells before zeros, small counts before large ones.
 3. **Rounding**: every published count is rounded to the nearest ``rounding_base``; a
    non-zero count never rounds below the threshold. Totals are rounded from their true
    values, so a row may not add up exactly.
@@ -27,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy.optimize import linprog
 
 from resolver.errors import ConfigError
 
@@ -260,6 +264,42 @@ def derivable(matrix: np.ndarray, suppressed: Sequence[int]) -> list[int]:
     return [k for pos, k in enumerate(hidden) if np.abs(null[:, pos]).max() < 1e-9]
 
 
+def pinned(
+    matrix: np.ndarray,
+    values: Sequence[int],
+    suppressed: Sequence[int],
+    only: Sequence[int] | None = None,
+) -> list[int]:
+    """Suppressed cells (of ``only``, default all) an attacker can work out exactly.
+
+    Those :func:`derivable` by linear algebra, and those that non-negativity pins: the least
+    and greatest value a cell can take with every additivity constraint holding on the
+    published values and no count below zero (a linear programme on the exact values; the
+    published ones are rounded, which only widens what an attacker can say).
+    """
+    hidden = sorted(suppressed)
+    asked = hidden if only is None else sorted(set(only) & set(hidden))
+    exact = set(derivable(matrix, hidden))
+    fixed = [k for k in asked if k in exact]
+    rest = [k for k in asked if k not in exact]
+    if not rest:
+        return fixed
+    hidden_set = set(hidden)
+    shown = [k for k in range(matrix.shape[1]) if k not in hidden_set]
+    known = matrix[:, shown] @ np.asarray([values[k] for k in shown], dtype=float)
+    sub = matrix[:, hidden]
+    used = np.abs(sub).sum(axis=1) > 0
+    a_eq, b_eq = sub[used], -known[used]
+    for k in rest:
+        objective = np.zeros(len(hidden))
+        objective[hidden.index(k)] = 1.0
+        low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        if low.status == 0 and high.status == 0 and -high.fun - low.fun < 0.5:
+            fixed.append(k)
+    return sorted(fixed)
+
+
 def protect(table: CountTable, policy: DisclosurePolicy) -> ProtectedTable:
     """Apply the policy to a table: suppress, then round."""
     cells, values, lines = grid(table)
@@ -287,6 +327,13 @@ def _secondary(
     lines: Sequence[Sequence[tuple[int, int]]],
     suppressed: set[int],
 ) -> set[int]:
+    """Grow ``suppressed`` until no suppressed cell is pinned.
+
+    For each pinned cell, the cheapest single cell that frees it; failing that, in a
+    two-way table, the cheapest rectangle of cells through it (a rectangle lets counts move
+    by the same amount round its corners, so it protects whenever the corners that would
+    have to fall are non-zero); failing that, whatever cell frees the most others.
+    """
     hidden = set(suppressed)
     lines_of: dict[int, set[int]] = {}
     for i, line in enumerate(lines):
@@ -297,8 +344,14 @@ def _secondary(
         shares_line = bool(lines_of.get(k, set()) & lines_of.get(target, set()))
         return (0 if shares_line else 1, int(cells[k][2]), int(values[k] == 0), values[k], k)
 
+    def frees(target: int, extra: set[int]) -> bool:
+        trial = sorted(hidden | extra)
+        return target not in derivable(matrix, trial) and not pinned(
+            matrix, values, trial, only=[target]
+        )
+
     while True:
-        exposed = derivable(matrix, sorted(hidden))
+        exposed = pinned(matrix, values, sorted(hidden))
         if not exposed:
             return hidden
         target = exposed[0]
@@ -307,17 +360,65 @@ def _secondary(
         )
         if not candidates:  # everything is suppressed: nothing is derivable any more
             return hidden
-        chosen = next(
-            (k for k in candidates if target not in derivable(matrix, sorted(hidden | {k}))),
+        single = next((k for k in candidates if frees(target, {k})), None)
+        if single is not None:
+            hidden.add(single)
+            continue
+        rectangle = next(
+            (extra for extra in _rectangles(cells, values, hidden, target) if frees(target, extra)),
             None,
         )
-        if chosen is None:
-            before = len(exposed)
-            chosen = next(
-                (k for k in candidates if len(derivable(matrix, sorted(hidden | {k}))) < before),
+        if rectangle is not None:
+            hidden |= rectangle
+            continue
+        before = len(exposed)
+        hidden.add(
+            next(
+                (
+                    k
+                    for k in candidates
+                    if len(pinned(matrix, values, sorted(hidden | {k}))) < before
+                ),
                 candidates[0],
             )
-        hidden.add(chosen)
+        )
+
+
+def _rectangles(
+    cells: Sequence[tuple[str, str, bool]],
+    values: Sequence[int],
+    hidden: set[int],
+    target: int,
+) -> list[set[int]]:
+    """The cells each rectangle through ``target`` would add, cheapest first.
+
+    Rows and columns include the margins; cheaper means fewer totals, then fewer cells,
+    then fewer zeros, then the smallest counts.
+    """
+    index = {(row, column): k for k, (row, column, _) in enumerate(cells)}
+    rows = list(dict.fromkeys(row for row, _, _ in cells))
+    columns = list(dict.fromkeys(column for _, column, _ in cells))
+    if len(columns) < 2:
+        return []
+    row_t, column_t, _ = cells[target]
+    found: list[tuple[tuple[int, int, int, int], set[int]]] = []
+    for row in rows:
+        for column in columns:
+            if row == row_t or column == column_t:
+                continue
+            corners = {index[(row_t, column)], index[(row, column_t)], index[(row, column)]}
+            extra = corners - hidden
+            if not extra:
+                continue
+            key = (
+                sum(cells[k][2] for k in extra),
+                len(extra),
+                sum(values[k] == 0 for k in extra),
+                sum(values[k] for k in extra),
+            )
+            found.append((key, extra))
+    found.sort(key=lambda item: (item[0], sorted(item[1])))
+    return [extra for _, extra in found]
 
 
 def _round(value: int, policy: DisclosurePolicy) -> int:

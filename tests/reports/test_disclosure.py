@@ -105,6 +105,16 @@ def test_two_way_table_suppression_forms_cycles() -> None:
     assert protected.value(TOTAL, TOTAL) == 170
 
 
+def test_zeros_in_an_empty_column_do_not_protect_a_small_count() -> None:
+    # the 1 at (r1, c3): a rectangle through column c0 (all zeros, total 0) would leave it
+    # recoverable, because counts are never negative; the rectangle must use non-zero cells.
+    protected = protect(two_way([[0, 0, 0, 10], [0, 0, 10, 1]]), POLICY)
+    hidden = {(c.row, c.column) for c in protected.cells if c.suppressed}
+    assert hidden == {("r0", "c2"), ("r0", "c3"), ("r1", "c2"), ("r1", "c3")}
+    low, high = bounds(protected)[("r1", "c3")]
+    assert (low, high) == (1, 11)
+
+
 def test_a_suppressed_total_is_protected_like_any_cell() -> None:
     # the column's total (7) is small: published grand total and the other column's total
     # would give it away, so one more total goes.
