@@ -4,16 +4,100 @@ from __future__ import annotations
 
 import numpy as np
 
-from resolver.schema import CONTRACT_SOURCES
-from resolver.schema import SOURCES as CONTRACT
-
 AS_OF = np.datetime64("2026-06-30", "D")
 """Reference "as of" date: no event in the generated data is later than this."""
 
-SOURCES: tuple[str, ...] = CONTRACT_SOURCES
+SOURCES: tuple[str, ...] = ("births", "visas", "schools", "missing", "watchlist")
 
-COLUMNS: dict[str, tuple[str, ...]] = {name: CONTRACT[name].columns for name in SOURCES}
-"""Each source's columns, in file order: the resolver's declaration of the contract."""
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "births": (
+        "registration_id",
+        "registration_date",
+        "registration_district",
+        "child_forenames",
+        "child_surname",
+        "child_dob",
+        "child_sex",
+        "child_birthplace",
+        "mother_forenames",
+        "mother_surname",
+        "mother_maiden_surname",
+        "mother_dob",
+        "mother_birthplace",
+        "mother_nationality",
+        "father_forenames",
+        "father_surname",
+        "father_dob",
+        "father_birthplace",
+        "father_nationality",
+        "informant_name",
+        "informant_relationship",
+        "usual_address",
+        "postcode",
+    ),
+    "visas": (
+        "application_id",
+        "decision_date",
+        "visa_type",
+        "decision",
+        "applicant_forenames",
+        "applicant_surname",
+        "applicant_dob",
+        "applicant_sex",
+        "applicant_nationality",
+        "passport_number",
+        "sponsor_id",
+        "sponsor_name",
+        "sponsor_type",
+        "institution_name",
+        "course_name",
+        "course_start_date",
+        "intended_arrival_date",
+        "uk_address",
+        "uk_postcode",
+        "arrival_date",
+    ),
+    "schools": (
+        "enrolment_id",
+        "school_urn",
+        "school_name",
+        "school_postcode",
+        "local_authority",
+        "pupil_forenames",
+        "pupil_surname",
+        "pupil_dob",
+        "pupil_sex",
+        "pupil_nationality",
+        "expected_start_date",
+        "enrol_date",
+        "leave_date",
+        "leave_reason",
+        "guardian_name",
+        "guardian_relationship",
+        "home_address",
+        "home_postcode",
+    ),
+    "missing": (
+        "report_id",
+        "reporting_force",
+        "report_date",
+        "last_seen_date",
+        "last_seen_location",
+        "last_seen_location_type",
+        "forenames",
+        "surname",
+        "dob",
+        "approx_age",
+        "sex",
+        "nationality",
+        "reported_by",
+        "reporter_relationship",
+        "status",
+        "found_date",
+        "found_location",
+    ),
+    "watchlist": ("subject_id", "forenames", "surname", "dob", "nationality", "category", "since"),
+}
 
 ID_PREFIX: dict[str, str] = {
     "births": "B",
