@@ -4,12 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv browser demo test lint typecheck unit bench clean
+.PHONY: help venv browser demo test lint typecheck unit explore bench clean
 
 help:
 	@echo "make demo   - generate synthetic data and run reglink on it"
 	@echo "make test   - lint, type-check and run the test suite"
 	@echo "make bench  - run the benchmarks (slow; not part of make test)"
+	@echo "make explore - the property tests with fresh random examples, ten times as many"
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +45,10 @@ unit: $(STAMP) browser
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 test: lint typecheck unit
+
+# make test replays fixed property-test examples; this searches for new counterexamples.
+explore: $(STAMP)
+	REGLINK_HYPOTHESIS=explore $(BIN)/python -m pytest -n 2 -m hypothesis
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
@@ -158,7 +158,6 @@ def test_policy_from_config_and_its_errors() -> None:
 counts = st.integers(min_value=0, max_value=40)
 
 
-@settings(max_examples=60, deadline=None)
 @given(
     st.lists(st.lists(counts, min_size=2, max_size=4), min_size=2, max_size=4).filter(
         lambda rows: len({len(r) for r in rows}) == 1
@@ -173,7 +172,6 @@ def test_no_suppressed_cell_is_ever_recoverable(rows: list[list[int]]) -> None:
         assert high - low > 0.5, (rows, cell, low, high)
 
 
-@settings(max_examples=60, deadline=None)
 @given(st.lists(counts, min_size=1, max_size=8))
 def test_one_way_tables_are_protected_too(values: list[int]) -> None:
     protected = protect(one_way(values), POLICY)

@@ -16,9 +16,7 @@ from resolver.mapping import SourceSpec
 from resolver.schema import SOURCES
 
 COLUMNS = SOURCES["watchlist"].columns  # subject_id, forenames, surname, dob, ...
-PROPERTY_SETTINGS = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+PROPERTY_SETTINGS = settings(suppress_health_check=[HealthCheck.too_slow])
 
 # Text that stresses the reader: delimiters, quotes, line breaks, BOMs, controls, any script.
 nasty = st.text(
