@@ -175,6 +175,40 @@ def synth(
     console.print(_format_generation(summary))
 
 
+@app.command("split-weekly")
+@friendly_errors
+def split_weekly(
+    data_dir: DataDir,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", help="Folder to write base/ and week_01/ ... into.", show_default=False
+        ),
+    ],
+    weeks: Annotated[int, typer.Option(min=1, help="How many weekly batches.")] = 6,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            help="First day of week 1 (YYYY-MM-DD); by default the last --weeks weeks of the data."
+        ),
+    ] = None,
+) -> None:
+    """Split a data folder (contract column names) into a base extract and weekly batches by
+    record date, to rehearse 'reglink update': resolve base/, then update with each week."""
+    import pandas as pd
+
+    from synthetic.batches import split_weekly as split
+
+    try:
+        folders = split(data_dir, out, start, weeks)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    console.print(f"batches written to [bold]{escape(str(out))}[/]:", soft_wrap=True)
+    for folder in folders:
+        rows = sum(len(pd.read_csv(p, dtype=str)) for p in sorted(folder.glob("*.csv")))
+        console.print(f"  {folder.name}: {rows:,} record{'' if rows == 1 else 's'}")
+
+
 def _format_generation(summary: Any) -> str:
     rows = getattr(summary, "rows", {})
     parts = ", ".join(f"{name}: {count}" for name, count in rows.items())

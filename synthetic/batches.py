@@ -25,28 +25,55 @@ RECORD_DATE = {
 }
 
 
-def split_weekly(data_dir: Path, out_dir: Path, start: str, weeks: int) -> list[Path]:
+def split_weekly(
+    data_dir: Path, out_dir: Path, start: str | None = None, weeks: int = 6
+) -> list[Path]:
     """Write ``out_dir/base`` and ``out_dir/week_01`` ... ``week_NN``; return the folders.
 
-    Records dated on or after ``start + weeks`` weeks fall into the last week, so nothing is
-    dropped. Every folder gets every source file (header only when the week has no rows).
+    ``start`` (YYYY-MM-DD) is the first day of week 1; by default the last ``weeks`` whole
+    weeks up to the newest record date are the batches. Records dated on or after
+    ``start + weeks`` weeks fall into the last week, so nothing is dropped. Every folder
+    gets every source file found (header only when the week has no rows).
     """
     if weeks < 1:
         raise ValueError(f"weeks must be at least 1, got {weeks}")
-    begin = np.datetime64(start, "D")
+    frames = {
+        source: pd.read_csv(data_dir / f"{source}.csv", dtype=str, keep_default_na=False)
+        for source in RECORD_DATE
+        if (data_dir / f"{source}.csv").is_file()
+    }
+    if not frames:
+        raise ValueError(
+            f"{data_dir}: no source files ({', '.join(f'{s}.csv' for s in RECORD_DATE)})"
+        )
+    dates = {source: _record_dates(frame, RECORD_DATE[source]) for source, frame in frames.items()}
+    begin: np.datetime64
+    if start is None:
+        newest = max((d.max() for d in dates.values() if d.notna().any()), default=None)
+        if newest is None:
+            raise ValueError(f"{data_dir}: no record carries a date to split on")
+        begin = np.datetime64(pd.Timestamp(newest).date(), "D") - np.timedelta64(7 * weeks - 1, "D")
+    else:
+        try:
+            begin = np.datetime64(start, "D")
+        except ValueError:
+            raise ValueError(f"start must be a date as YYYY-MM-DD, got {start!r}") from None
     folders = [out_dir / "base", *(out_dir / f"week_{k:02d}" for k in range(1, weeks + 1))]
-    for source, columns in RECORD_DATE.items():
-        path = data_dir / f"{source}.csv"
-        if not path.is_file():
-            continue
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        when = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-        for column in columns:
-            parsed = pd.to_datetime(frame[column].replace("", None), errors="coerce")
-            when = when.fillna(parsed)
+    for source, frame in frames.items():
+        when = dates[source]
         days = (when.to_numpy(dtype="datetime64[D]") - begin).astype("timedelta64[D]")
         week = np.where(pd.isna(when), -1, days.astype(np.int64) // 7)
         slot = np.where(week < 0, 0, np.minimum(week + 1, weeks))
         for index, folder in enumerate(folders):
             write_csv(frame[slot == index], folder / f"{source}.csv")
     return folders
+
+
+def _record_dates(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
+    """Each record's date: the first of ``columns`` that parses (NaT when none does)."""
+    when = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    for column in columns:
+        if column in frame:
+            parsed = pd.to_datetime(frame[column].replace("", None), errors="coerce")
+            when = when.fillna(parsed)
+    return when

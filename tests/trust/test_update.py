@@ -169,3 +169,48 @@ def test_a_split_keeps_the_id_where_the_anchor_stays() -> None:
     assert ids["a:1:x"] == ids["a:2:x"] == "E-1"
     assert ids["a:3:x"] != "E-1"
     assert sorted(changes["change"]) == ["split", "split"]
+
+
+def test_split_weekly_keeps_every_record_and_puts_each_in_its_week(tmp_path: Path) -> None:
+    generate(tmp_path / "data", seed=3, persons=400)
+    result = cli("split-weekly", tmp_path / "data", "--out", tmp_path / "b", "--weeks", "4")
+    assert result.exit_code == 0, result.output
+    folders = [
+        tmp_path / "b" / name for name in ("base", "week_01", "week_02", "week_03", "week_04")
+    ]
+    assert "week_04" in result.output
+    dated = {
+        "births": "registration_date",
+        "visas": "decision_date",
+        "schools": "enrol_date",  # or, before enrolment, the expected start
+        "missing": "report_date",
+        "watchlist": "since",
+    }
+    newest = pd.Timestamp("1900-01-01")
+    for source, column in dated.items():
+        whole = pd.read_csv(tmp_path / "data" / f"{source}.csv", dtype=str, keep_default_na=False)
+        parts = [
+            pd.read_csv(f / f"{source}.csv", dtype=str, keep_default_na=False) for f in folders
+        ]
+        ids = whole.columns[0]
+        assert sorted(pd.concat(parts)[ids]) == sorted(whole[ids])  # nothing lost, nothing twice
+        when = pd.to_datetime(whole[column].replace("", None))
+        if source == "schools":
+            when = when.fillna(pd.to_datetime(whole["expected_start_date"].replace("", None)))
+        newest = max(newest, when.max())
+    start = newest - pd.Timedelta(days=27)  # four whole weeks up to the newest record
+    births = [pd.read_csv(f / "births.csv", dtype=str) for f in folders]
+    assert (pd.to_datetime(births[0]["registration_date"]) < start).all()
+    for week, part in enumerate(births[1:]):
+        dates = pd.to_datetime(part["registration_date"])
+        low, high = start + pd.Timedelta(weeks=week), start + pd.Timedelta(weeks=week + 1)
+        assert ((dates >= low) & (dates < high)).all(), week
+
+
+def test_split_weekly_refuses_a_folder_without_source_files(tmp_path: Path) -> None:
+    result = cli("split-weekly", tmp_path, "--out", tmp_path / "b")
+    assert result.exit_code == 2
+    said = " ".join(result.output.replace("│", " ").split())
+    assert "no source files" in said and "births.csv" in said
+    bad = cli("split-weekly", tmp_path, "--out", tmp_path / "b", "--start", "2024-13-01")
+    assert bad.exit_code == 2
