@@ -105,7 +105,7 @@ def link(
 
     if trained:
         started = time.perf_counter()
-        say("training: prior and u probabilities")
+        say("training: prior and u (random pairs)")
         starting_values = linker.misc.save_model_to_json()
         _train(linker, len(frame), options, say)
         completed = fill_untrained(linker.misc.save_model_to_json(), starting_values)
@@ -307,7 +307,7 @@ def _train(linker: Linker, n: int, options: LinkageOptions, say: Progress) -> No
     max_pairs = options.u_max_pairs or float(min(max(n * 40, 2e5), 5e6))
     training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=options.seed)
     for block in model.TRAINING_BLOCKS:
-        say(f"training: m probabilities by EM on {block_label(block)} blocks")
+        say(f"training: EM on {block_label(block)} blocks")
         try:
             training.estimate_parameters_using_expectation_maximisation(
                 block, estimate_without_term_frequencies=True
