@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from resolver.store import STORE_NAME, open_store
+
 #: Columns of flag_changes.csv.
 FLAG_CHANGE_COLUMNS = (
     "change", "flag_id", "rule_id", "subject", "old_score", "new_score", "summary",
@@ -13,7 +15,10 @@ FLAG_CHANGE_COLUMNS = (
 
 
 def read_flags(run_dir: Path) -> pd.DataFrame | None:
-    """A run's flags.csv, or None when the run has not been flagged."""
+    """A run's flags.csv, or None when the run has not been flagged (opening the store
+    first puts in place flag files an interrupted ``flag`` had committed)."""
+    if (run_dir / STORE_NAME).is_file():
+        open_store(run_dir).close()
     path = run_dir / "flags.csv"
     if not path.is_file():
         return None

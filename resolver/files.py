@@ -17,7 +17,7 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -84,6 +84,23 @@ def recover_dir(target: Path) -> bool:
     newest = max(previous, key=lambda p: p.stat().st_mtime)
     os.rename(newest, target)
     return True
+
+
+def staged_names(folder: Path, names: Sequence[str]) -> dict[str, Path]:
+    """A temporary path in ``folder`` for each of ``names``, for files that must replace
+    their targets together (see :func:`resolver.store.commit_renames`). The paths match
+    what :func:`remove_temporaries` deletes, so an uncommitted set is cleaned up."""
+    token = secrets.token_hex(4)
+    return {name: folder / f".{name}.{token}.tmp" for name in names}
+
+
+def rename_staged(folder: Path, pairs: Iterable[tuple[str, str]]) -> None:
+    """Move each staged ``(temporary, target)`` (names in ``folder``) into place; a pair
+    whose temporary is gone was moved already."""
+    for temporary, target in pairs:
+        with contextlib.suppress(FileNotFoundError):
+            os.replace(folder / temporary, folder / target)
+    _fsync_dir(folder)
 
 
 def remove_temporaries(folder: Path) -> None:

@@ -13,7 +13,13 @@ import pandas as pd
 
 from resolver.audit import record_event
 from resolver.errors import RunStateError
-from resolver.files import atomic_path, folder_lock, recover_dir, remove_temporaries
+from resolver.files import (
+    atomic_path,
+    folder_lock,
+    recover_dir,
+    remove_temporaries,
+    rename_staged,
+)
 from resolver.schema import CONTRACT_SOURCES, SOURCES, Source
 
 STORE_NAME = "reglink.duckdb"
@@ -76,9 +82,46 @@ def store_path(run_dir: Path) -> Path:
     return path
 
 
+#: Files staged to replace their targets as one set, recorded in the same transaction as the
+#: store tables they belong with (``flags.csv`` and ``flags.json`` with ``flags``).
+PENDING_TABLE = "pending_renames"
+
+
 def open_store(run_dir: Path, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open a run's store, with a clear error if the run folder is not a finished run."""
-    return duckdb.connect(str(store_path(run_dir)), read_only=read_only)
+    """Open a run's store, with a clear error if the run folder is not a finished run.
+
+    Files that a killed command had committed but not yet moved into place are moved now,
+    so what is read always belongs with the store."""
+    con = duckdb.connect(str(store_path(run_dir)), read_only=read_only)
+    finish_renames(con, run_dir, forget=not read_only)
+    return con
+
+
+def record_renames(con: duckdb.DuckDBPyConnection, staged: Mapping[str, Path]) -> None:
+    """Inside the caller's transaction: note that each staged file (in the run folder)
+    replaces the file it is staged for.
+
+    From the commit on, the files belong with the store; :func:`finish_renames` moves them
+    into place, now or after a crash."""
+    con.execute(f"CREATE OR REPLACE TABLE {PENDING_TABLE} (temporary VARCHAR, target VARCHAR)")
+    con.executemany(
+        f"INSERT INTO {PENDING_TABLE} VALUES (?, ?)",
+        [[path.name, name] for name, path in staged.items()],
+    )
+
+
+def finish_renames(con: duckdb.DuckDBPyConnection, run_dir: Path, *, forget: bool) -> None:
+    """Move committed staged files into place; with ``forget`` (a writable store), drop the
+    record of them (a read-only reader leaves that to the next writer)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [PENDING_TABLE]
+    ).fetchone()
+    if not exists or not exists[0]:
+        return
+    pairs = con.execute(f"SELECT temporary, target FROM {PENDING_TABLE}").fetchall()
+    rename_staged(run_dir, [(str(temporary), str(target)) for temporary, target in pairs])
+    if forget:
+        con.execute(f"DROP TABLE {PENDING_TABLE}")
 
 
 @contextmanager

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pandas as pd
 
-from resolver.files import write_csv, write_json
+from resolver.files import staged_names, write_csv, write_json
+from resolver.store import finish_renames, record_renames
 from rules.store_schema import SOURCES, store_prelude, table_columns, with_prelude
 
 if TYPE_CHECKING:
@@ -198,8 +199,12 @@ def flags_document(
     }
 
 
-def write_flags_table(con: duckdb.DuckDBPyConnection, run: RuleRun) -> None:
-    """Replace the store's ``flags`` and ``rule_runs`` tables with this run's."""
+def write_flags_table(
+    con: duckdb.DuckDBPyConnection, run: RuleRun, staged: Mapping[str, Path] | None = None
+) -> None:
+    """Replace the store's ``flags`` and ``rule_runs`` tables with this run's, and commit
+    the ``staged`` files (flags.csv, flags.json under temporary names) in the same
+    transaction, so files and tables change together or not at all."""
     ddl = ", ".join(f"{c} {t}" for c, t in TABLE_TYPES.items())
     rows = [
         [
@@ -234,6 +239,8 @@ def write_flags_table(con: duckdb.DuckDBPyConnection, run: RuleRun) -> None:
                 "INSERT INTO rule_runs VALUES (?, ?, ?, ?, ?)",
                 [[s.rule_id, s.status, s.seconds, s.flags, s.error] for s in run.statuses],
             )
+        if staged:
+            record_renames(con, staged)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -243,12 +250,22 @@ def write_flags_table(con: duckdb.DuckDBPyConnection, run: RuleRun) -> None:
 def write_flags(
     run: RuleRun, con: duckdb.DuckDBPyConnection, out_dir: str | Path
 ) -> dict[str, Path]:
-    """Write flags.csv and flags.json into ``out_dir`` and the ``flags`` table into the store."""
+    """Write flags.csv and flags.json into ``out_dir`` and the ``flags`` table into the store,
+    as one set: the files are written under temporary names, committed with the table, then
+    moved into place (a command killed after the commit has them moved by the next one to
+    open the store; one killed before it leaves the previous set whole)."""
     out = Path(out_dir)
     flags = flag_records(run)
     records = evidence_records(con, (m for f in flags for m in f["evidence"]))
     paths = {"csv": out / "flags.csv", "json": out / "flags.json"}
-    write_csv(csv_frame(flags), paths["csv"])
-    write_json(flags_document(run, records), paths["json"])
-    write_flags_table(con, run)
+    staged = staged_names(out, [path.name for path in paths.values()])
+    try:
+        write_csv(csv_frame(flags), staged["flags.csv"])
+        write_json(flags_document(run, records), staged["flags.json"])
+        write_flags_table(con, run, staged)
+    except BaseException:
+        for path in staged.values():
+            path.unlink(missing_ok=True)
+        raise
+    finish_renames(con, out, forget=True)
     return paths

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from resolver import files
@@ -21,20 +22,24 @@ from synthetic import generate
 from tests.trust.conftest import cli, digests
 
 #: Runs reglink in a child process that kills itself (SIGKILL: no clean-up of any kind) once
-#: the output named by argv[1] is completely written under its temporary name.
+#: the output named by argv[1] is completely written under its temporary name (a file staged
+#: as ``.NAME.*.tmp`` counts as NAME), or, for "commit", once `flag` has committed its flags
+#: with the store and before it moves the files into place.
 KILLER = """
 import os, signal, sys
 from contextlib import contextmanager
-import resolver.files, resolver.store
+import resolver.files, resolver.store, rules.flags
 die_at = sys.argv[1]
 original = resolver.files.atomic_path
 @contextmanager
 def dying(target):
     with original(target) as temporary:
         yield temporary
-        if target.name == die_at:
+        if target.name == die_at or target.name.startswith("." + die_at + "."):
             os.kill(os.getpid(), signal.SIGKILL)
 resolver.files.atomic_path = resolver.store.atomic_path = dying
+if die_at == "commit":
+    rules.flags.finish_renames = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
 from reglink.cli import main
 sys.argv = ["reglink", *sys.argv[2:]]
 main()
@@ -128,19 +133,71 @@ def test_killed_resolve_keeps_the_previous_run_and_rerun_completes(
     assert digests(runs["new"]) == new_data_before, "input files were changed"
 
 
+#: A rule setting that changes the flags, so old and new flag sets can be told apart.
+CHANGED = ("-p", "prolific_father.min_births=2")
+FLAG_FILES = ("flags.csv", "flags.json")
+
+
+def _store_flags(run: Path) -> list[tuple[object, ...]]:
+    """The store's flags, read without the recovery that opening through reglink does."""
+    with duckdb.connect(str(run / "reglink.duckdb"), read_only=True) as con:
+        return con.execute("SELECT flag_id, score, summary FROM flags ORDER BY flag_id").fetchall()
+
+
+@pytest.fixture(scope="module")
+def reflagged(runs: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The previous run flagged again, uninterrupted, with the changed setting."""
+    run = tmp_path_factory.mktemp("reflagged") / "run"
+    shutil.copytree(runs["previous"], run)
+    assert cli("flag", run, *CHANGED).exit_code == 0
+    assert (run / "flags.csv").read_bytes() != (runs["previous"] / "flags.csv").read_bytes()
+    return run
+
+
 @pytest.mark.slow
-def test_killed_flag_leaves_a_consistent_run(runs: dict[str, Path], tmp_path: Path) -> None:
+@pytest.mark.parametrize("kill", FLAG_FILES)
+def test_flag_killed_before_its_commit_leaves_the_previous_flags_whole(
+    runs: dict[str, Path], reflagged: Path, tmp_path: Path, kill: str
+) -> None:
     run = tmp_path / "run"
     shutil.copytree(runs["previous"], run)
-    flags = (run / "flags.csv").read_bytes()
-    document = json.loads((run / "flags.json").read_text())
-    _killed_at("flags.json", "flag", run)
-    assert json.loads((run / "flags.json").read_text()) == document, "flags.json half-written"
+    before = {name: (run / name).read_bytes() for name in FLAG_FILES}
+    stored = _store_flags(run)
+    _killed_at(kill, "flag", run, *CHANGED)
+    assert {name: (run / name).read_bytes() for name in FLAG_FILES} == before
+    assert _store_flags(run) == stored, "the store's flags changed without their files"
     assert cli("evaluate", run, "--truth", runs["old"] / "truth").exit_code == 0
-    result = cli("flag", run)
+    assert {name: (run / name).read_bytes() for name in FLAG_FILES} == before
+    result = cli("flag", run, *CHANGED)
     assert result.exit_code == 0, result.output
-    assert (run / "flags.csv").read_bytes() == flags
+    for name in FLAG_FILES:
+        assert (run / name).read_bytes() == (reflagged / name).read_bytes(), name
     assert not list(run.glob(".*.tmp")), "temporary files of the killed command were left"
+
+
+@pytest.mark.slow
+def test_flag_killed_after_its_commit_is_completed_by_the_next_command(
+    runs: dict[str, Path], reflagged: Path, tmp_path: Path
+) -> None:
+    run = tmp_path / "run"
+    shutil.copytree(runs["previous"], run)
+    before = (run / "flags.csv").read_bytes()
+    _killed_at("commit", "flag", run, *CHANGED)
+    assert _store_flags(run) == _store_flags(reflagged)  # committed ...
+    assert (run / "flags.csv").read_bytes() == before  # ... but not yet moved into place
+    assert len(list(run.glob(".flags.*.tmp"))) == 2
+    # any command that opens the run (here a read-only one) first puts the files in place
+    assert cli("evaluate", run, "--truth", runs["old"] / "truth").exit_code == 0
+    for name in FLAG_FILES:
+        assert (run / name).read_bytes() == (reflagged / name).read_bytes(), name
+    assert not list(run.glob(".*.tmp"))
+    assert cli("flag", run, *CHANGED).exit_code == 0  # a writer forgets the finished set
+    with duckdb.connect(str(run / "reglink.duckdb"), read_only=True) as con:
+        tables = {
+            row[0]
+            for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
+    assert "pending_renames" not in tables and "flags" in tables
 
 
 def test_a_folder_reglink_did_not_write_is_never_replaced(
