@@ -18,7 +18,7 @@ from splink import DuckDBAPI, Linker
 from resolver import model
 from resolver.engines.base import LinkageEngine
 from resolver.engines.duckdb_engine import DuckDBEngine
-from resolver.errors import ConfigError
+from resolver.errors import ConfigError, InputError
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ def link(
         started = time.perf_counter()
         say("training: prior and u (random pairs)")
         starting_values = linker.misc.save_model_to_json()
-        _train(linker, len(frame), options, say)
+        linker = _train(linker, table, len(frame), options, say)
         completed = fill_untrained(linker.misc.save_model_to_json(), starting_values)
         linker = Linker(table, completed, log_level=logging.WARNING)
         timings["train"] = time.perf_counter() - started
@@ -299,21 +299,44 @@ def _use_term_frequencies(linker: Linker, tables: dict[str, Any]) -> None:
         linker.table_management.register_term_frequency_lookup(table, column)
 
 
-def _train(linker: Linker, n: int, options: LinkageOptions, say: Progress) -> None:
-    training = linker.training
-    training.estimate_probability_two_random_records_match(
+def _train(linker: Linker, table: Any, n: int, options: LinkageOptions, say: Progress) -> Linker:
+    """Prior, u by random sampling, then m by EM on each training block; returns the
+    trained linker (rebuilt from the last good state when a block is too sparse for EM)."""
+    linker.training.estimate_probability_two_random_records_match(
         list(model.PRIOR_RULES), recall=options.prior_recall
     )
     max_pairs = options.u_max_pairs or float(min(max(n * 40, 2e5), 5e6))
-    training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=options.seed)
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=options.seed)
+    skipped = []
     for block in model.TRAINING_BLOCKS:
         say(f"training: EM on {block_label(block)} blocks")
+        before = linker.misc.save_model_to_json()
         try:
-            training.estimate_parameters_using_expectation_maximisation(
+            linker.training.estimate_parameters_using_expectation_maximisation(
                 block, estimate_without_term_frequencies=True
             )
         except Exception as exc:  # Splink raises generic errors when a block is too sparse
-            log.warning("EM on %s skipped: %s", block, exc)
+            log.warning("EM on %s blocks skipped: %s", block_label(block), _first_sentence(exc))
+            skipped.append(block_label(block))
+            # a failed EM can leave the linker without the comparisons the block fixes
+            linker = Linker(table, before, log_level=logging.ERROR)
+    prior = linker.misc.save_model_to_json().get("probability_two_random_records_match", 0)
+    if len(skipped) == len(model.TRAINING_BLOCKS) or not 0 < prior < 1:
+        raise InputError(
+            f"too few records to train a model ({n:,} mentions: "
+            + (
+                f"no pairs to learn from in any training block ({'; '.join(skipped)})"
+                if skipped
+                else "no pair of mentions agrees on the prior rules"
+            )
+            + "); train on a larger extract and reuse its model.json with --model"
+        )
+    return linker
+
+
+def _first_sentence(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text.split(".  ")[0].split(". ")[0].rstrip(".")
 
 
 def block_label(rule: str) -> str:

@@ -361,3 +361,22 @@ def test_error_messages_keep_their_brackets(tmp_path: Path) -> None:
     config = _file(tmp_path, "[resolve]\nthreshhold = 0.9\n", "reglink.toml")
     result = cli("resolve", tmp_path / "data", "--out", tmp_path / "run", "--config", config)
     assert_user_error(result, "unknown [resolve] setting(s): threshhold")
+
+
+def test_too_few_records_to_train_is_a_clear_error_and_a_saved_model_still_works(
+    scenario: Path, flagged_run: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "tiny"
+    data.mkdir()
+    shutil.copy(scenario / "watchlist.csv", data)  # a handful of people, no two alike
+    said = assert_user_error(
+        cli("resolve", data, "--out", tmp_path / "run"),
+        "too few records to train a model",
+        "--model",
+    )
+    assert "mentions" in said
+    assert not (tmp_path / "run").exists()
+    result = cli("resolve", data, "--out", tmp_path / "run", "--model", flagged_run / "model.json")
+    assert result.exit_code == 0, result.output
+    watchlist = pd.read_csv(data / "watchlist.csv")
+    assert len(pd.read_csv(tmp_path / "run" / "entities.csv")) == len(watchlist)
