@@ -274,12 +274,7 @@ def _resolve(
     finally:
         if engine is not None:
             engine.close()
-    for item in summary.inputs:
-        console.print(
-            f"  {item['source']:<10} read {item['rows_read']:>8}  accepted {item['accepted']:>8}"
-            f"  rejected {item['rejected']:>6}"
-            + (f"  ({item['blank_lines']} blank lines skipped)" if item.get("blank_lines") else "")
-        )
+    _print_inputs(summary.inputs)
     console.print(
         f"[bold]{summary.mentions}[/] mentions -> [bold]{summary.entities}[/] entities "
         f"({summary.candidate_pairs} candidate pairs, {summary.links} links kept; "
@@ -611,7 +606,7 @@ def export(
     replaced by keyed pseudonyms, consistent across files (see docs/operations.md)."""
     from reglink.export import export_pseudonymised
 
-    summary = export_pseudonymised(run_dir, out, pseudonymise)
+    summary = export_pseudonymised(run_dir, out, pseudonymise, command=_command_line())
     for warning in summary.warnings:
         errors.print(
             f"[bold yellow]reglink: warning:[/] {escape(warning)}", markup=True, soft_wrap=True
@@ -659,8 +654,24 @@ def update(
     _print_update(run_dir, summary, flags_log)
 
 
+def _print_inputs(inputs: list[dict[str, Any]]) -> None:
+    """One line per source read: rows read, accepted, rejected (see rejected.csv)."""
+    for item in inputs:
+        console.print(
+            f"  {item['source']:<10} read {item['rows_read']:>8}  accepted {item['accepted']:>8}"
+            f"  rejected {item['rejected']:>6}"
+            + (f"  ({item['blank_lines']} blank lines skipped)" if item.get("blank_lines") else "")
+        )
+
+
 def _print_update(run_dir: Path, summary: Any, flags_log: Any) -> None:
     import pandas as pd
+
+    from resolver.store import open_store, read_summary
+
+    with open_store(run_dir) as con:
+        batches = read_summary(con).get("batches") or [[]]
+    _print_inputs(batches[-1])  # this batch's files
 
     changes = pd.read_csv(run_dir / "changes.csv", dtype=str, keep_default_na=False)
     counts = changes["change"].value_counts()

@@ -118,6 +118,14 @@ def record_category(column: str, fields: dict[str, Any]) -> str | None:
     return record_columns().get(column)
 
 
+def _present(path: Path, columns: dict[str, str]) -> list[str]:
+    """Those of ``columns`` that the CSV at ``path`` has (none when it was not written)."""
+    if not path.is_file():
+        return []
+    header = set(pd.read_csv(path, nrows=0).columns)
+    return sorted(c for c in columns if c in header)
+
+
 @dataclass
 class ExportSummary:
     """What an export wrote."""
@@ -129,8 +137,11 @@ class ExportSummary:
     warnings: list[str] = field(default_factory=list)
 
 
-def export_pseudonymised(run_dir: Path, out_dir: Path, key_file: Path) -> ExportSummary:
-    """Write pseudonymised copies of ``run_dir``'s outputs to ``out_dir`` (replaced whole)."""
+def export_pseudonymised(
+    run_dir: Path, out_dir: Path, key_file: Path, command: str | None = None
+) -> ExportSummary:
+    """Write pseudonymised copies of ``run_dir``'s outputs to ``out_dir`` (replaced whole);
+    ``command`` (the command line) goes into the run's audit log."""
     key, warnings = read_key(key_file)
     _check_apart(run_dir, out_dir)
     job = _Export(Pseudonymiser(key))
@@ -147,7 +158,7 @@ def export_pseudonymised(run_dir: Path, out_dir: Path, key_file: Path) -> Export
                 "values_replaced": job.replaced,
                 "files": {name: sha256_file(stage / name) for name in files},
                 "replaced": {
-                    "entities.csv": sorted(ENTITY_COLUMNS),
+                    "entities.csv": _present(stage / "entities.csv", ENTITY_COLUMNS),
                     "flag evidence records": sorted(record_columns()),
                     "flag evidence records, when personal": [
                         "sponsor_name (sponsor_type individual)",
@@ -159,7 +170,7 @@ def export_pseudonymised(run_dir: Path, out_dir: Path, key_file: Path) -> Export
                 "not exported": ["rejected.csv", "model.json", "reglink.duckdb"],
             }
             write_json(manifest, stage / EXPORT_FILE)
-        record_event(con, "export", None, {"out_dir": str(out_dir.absolute()), **manifest})
+        record_event(con, "export", command, {"out_dir": str(out_dir.absolute()), **manifest})
     return ExportSummary(
         out_dir, [*files, EXPORT_FILE], job.replaced, job.pseudonyms.fingerprint, warnings
     )

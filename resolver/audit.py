@@ -20,10 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 #: packages whose versions shape the results
 _PACKAGES = ("splink", "duckdb", "pandas", "numpy", "pyarrow")
 
+AUDIT_COLUMNS = ("logged_at", "event", "user_name", "command", "details")
 AUDIT_LOG_DDL = (
     "CREATE TABLE IF NOT EXISTS audit_log "
     "(logged_at VARCHAR, event VARCHAR, user_name VARCHAR, command VARCHAR, details JSON)"
@@ -77,6 +79,22 @@ def fingerprint(document: Any) -> str:
     """A short, stable digest of a JSON-ready document (sorted keys)."""
     text = json.dumps(document, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+#: The store table of the audit trail.
+AUDIT_TABLE = "audit_log"
+
+
+def read_audit_log(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every row of a store's audit log, oldest first (no rows when it has none)."""
+    present = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [AUDIT_TABLE]
+    ).fetchone()
+    if not present or not present[0]:
+        return pd.DataFrame(columns=list(AUDIT_COLUMNS))
+    return con.execute(
+        f"SELECT {', '.join(AUDIT_COLUMNS)} FROM {AUDIT_TABLE} ORDER BY logged_at"
+    ).df()
 
 
 def record_event(

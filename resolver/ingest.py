@@ -10,6 +10,7 @@ import difflib
 import hashlib
 import io
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,14 +71,19 @@ class _Raw:
     sha256: str
 
 
-def read_source(spec: SourceSpec) -> SourceTable:
-    """Read, map and validate one source file."""
+#: Why a row of an update's batch is refused when the run already holds its id.
+KNOWN_ID_REASON = "id already in the run (added by an earlier batch)"
+
+
+def read_source(spec: SourceSpec, known_ids: Collection[str] = ()) -> SourceTable:
+    """Read, map and validate one source file; a row whose id is in ``known_ids`` (the ids
+    a run already holds for this source) is rejected."""
     raw = _read_raw(spec)
     mapped = _map_columns(raw.frame, spec)
     blanked = (
         _blank_invalid_dates(mapped, spec, raw.rows) if spec.invalid_dates == "blank" else None
     )
-    records, rejected = _validate(mapped, raw, spec)
+    records, rejected = _validate(mapped, raw, spec, known_ids)
     if raw.malformed:
         parts = [_malformed_rows(spec, raw.malformed), *([rejected] if len(rejected) else [])]
         rejected = (
@@ -244,7 +250,7 @@ def _lookalike_hint(wanted: list[str], present: list[str]) -> str:
 
 
 def _validate(
-    mapped: pd.DataFrame, raw: _Raw, spec: SourceSpec
+    mapped: pd.DataFrame, raw: _Raw, spec: SourceSpec, known_ids: Collection[str] = ()
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Typed accepted rows, and one rejected row per failing input row with every reason."""
     kind = spec.kind
@@ -268,6 +274,8 @@ def _validate(
         kind.id_column,
         "id holds ';' or a control character (';' separates ids in flag evidence)",
     )
+    if len(known_ids):
+        add(ids.isin(set(known_ids)) & (ids != ""), kind.id_column, KNOWN_ID_REASON)
     duplicated = ids.duplicated(keep="first") & (ids != "")
     if duplicated.any():
         add(duplicated, kind.id_column, _duplicate_reasons(ids, raw.frame, rows))

@@ -189,6 +189,8 @@ class RunParts:
     registry: pd.DataFrame
     extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     extra_summary: dict[str, Any] = field(default_factory=dict)
+    #: the audit rows of the run this one continues (an update), kept in the new store
+    audit_log: pd.DataFrame | None = None
 
 
 #: Columns of the store's entity_registry: every entity id ever issued in a run's lineage.
@@ -262,6 +264,8 @@ def write_run(
         entity_registry=parts.registry[list(REGISTRY_COLUMNS)],
         **parts.extra_tables,
     )
+    if parts.audit_log is not None:
+        store_tables[audit.AUDIT_TABLE] = parts.audit_log
     for name, frame in parts.extra_tables.items():
         write_csv(frame, stage / f"{name}.csv")
     written = engine.write_tables(parts.run_dir, store_tables, stage) if engine else {}

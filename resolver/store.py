@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from resolver.audit import record_event
+from resolver.audit import AUDIT_LOG_DDL, AUDIT_TABLE, record_event
 from resolver.errors import RunStateError
 from resolver.files import (
     atomic_path,
@@ -54,7 +54,11 @@ def write_store(run_dir: Path, tables: Mapping[str, pd.DataFrame], summary: dict
         try:
             for name, frame in all_tables.items():
                 con.register("frame_view", frame)
-                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM frame_view')
+                if name == AUDIT_TABLE:  # an update carries the earlier rows over, typed
+                    con.execute(AUDIT_LOG_DDL)
+                    con.execute(f"INSERT INTO {AUDIT_TABLE} SELECT * FROM frame_view")
+                else:
+                    con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM frame_view')
                 con.unregister("frame_view")
             con.execute("CREATE TABLE run_summary (key VARCHAR, value VARCHAR)")
             con.executemany(
@@ -63,7 +67,8 @@ def write_store(run_dir: Path, tables: Mapping[str, pd.DataFrame], summary: dict
             )
             audit_facts = summary.get("audit")
             if isinstance(audit_facts, dict):
-                record_event(con, "resolve", audit_facts.get("command"), audit_facts)
+                event = "update" if "update" in summary else "resolve"
+                record_event(con, event, audit_facts.get("command"), audit_facts)
             con.execute("CHECKPOINT")
         finally:
             con.close()

@@ -57,6 +57,7 @@ class PreviousRun:
     model_json: dict[str, Any]
     options: ResolveOptions
     batches: list[list[dict[str, Any]]]
+    audit_log: pd.DataFrame  # every earlier command's audit row, carried into the new store
 
 
 def update(
@@ -90,7 +91,8 @@ def update(
     specs = discover_sources(new_data_dir, mapping)
     check_inputs_outside(run_dir, new_data_dir, specs, mapping)
     with replaced_dir(run_dir, replaceable=is_run_folder) as stage:
-        batch = [_without_known_ids(read_source(spec), previous.tables) for spec in specs]
+        known = {t.name: t.records["record_id"] for t in previous.tables}
+        batch = [read_source(spec, known_ids=known.get(spec.name, ())) for spec in specs]
         tables = _combined(previous.tables, batch)
         timings["ingest"] = time.perf_counter() - clock
 
@@ -135,6 +137,7 @@ def update(
             clustering,
             registry,
             extra_tables={"changes": changes},
+            audit_log=previous.audit_log,
             extra_summary={
                 "batches": batches,
                 "update": {
@@ -167,8 +170,10 @@ def _read_previous(run_dir: Path) -> PreviousRun:
             if has_registry and has_registry[0]
             else new_registry(entities)
         )
+        audit_log = audit.read_audit_log(con)
     batches = summary.get("batches") or [[_batch_input_from(item) for item in inputs]]
     return PreviousRun(
+        audit_log=audit_log,
         tables=tables,
         entities=entities,
         links=links,
@@ -209,40 +214,6 @@ def _options(recorded: dict[str, Any]) -> ResolveOptions:
         clustering=ClusterOptions(
             **{k: v for k, v in recorded.get("clustering", {}).items() if k in known_cluster}
         ),
-    )
-
-
-def _without_known_ids(table: SourceTable, previous: list[SourceTable]) -> SourceTable:
-    """The batch's table with rows whose id the run already holds moved to rejected."""
-    known = {
-        record_id
-        for old in previous
-        if old.name == table.name
-        for record_id in old.records["record_id"].tolist()
-    }
-    repeated = table.records["record_id"].isin(known)
-    if not repeated.any():
-        return table
-    rows = table.records.loc[repeated]
-    rejected = pd.DataFrame(
-        {
-            "source": table.name,
-            "file": str(table.spec.path),
-            "row": rows["_row"].to_numpy(),
-            "line": pd.NA,
-            "record_id": rows["record_id"].to_numpy(),
-            "column": table.spec.kind.id_column,
-            "reason": "id already in the run (added by an earlier batch)",
-            "raw": [
-                json.dumps({c: str(v) for c, v in r.items() if c not in ("_row", "record_id")})
-                for r in rows.to_dict("records")
-            ],
-        }
-    )
-    return replace(
-        table,
-        records=table.records.loc[~repeated].reset_index(drop=True),
-        rejected=pd.concat([table.rejected, rejected], ignore_index=True),
     )
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import re
 import stat
+import sys
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import duckdb
 import pandas as pd
@@ -27,7 +29,9 @@ def exported(flagged_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     key.write_bytes(KEY)
     key.chmod(0o600)
     out = root / "shared"
-    result = cli("export", flagged_run, "--out", out, "--pseudonymise", key)
+    args = ("export", flagged_run, "--out", out, "--pseudonymise", key)
+    with mock.patch.object(sys, "argv", ["reglink", *map(str, args)]):  # as a shell sets it
+        result = cli(*args)
     assert result.exit_code == 0, result.output
     assert "values pseudonymised" in result.output and "warning" not in result.output
     return out
@@ -172,13 +176,15 @@ def test_export_is_private_and_audited(flagged_run: Path, exported: Path) -> Non
     manifest = json.loads((exported / "export.json").read_text())
     assert manifest["run_id"] == json.loads((flagged_run / "run.json").read_text())["run_id"]
     with duckdb.connect(str(flagged_run / "reglink.duckdb"), read_only=True) as con:
-        details = [
-            json.loads(d)
-            for (d,) in con.execute(
-                "SELECT details FROM audit_log WHERE event = 'export'"
-            ).fetchall()
-        ]
-    assert manifest["key_fingerprint"] in {d["key_fingerprint"] for d in details}
+        rows = con.execute(
+            "SELECT command, details FROM audit_log WHERE event = 'export'"
+        ).fetchall()
+    ours = [c for c, d in rows if json.loads(d)["out_dir"] == str(exported.absolute())]
+    assert len(ours) == 1 and ours[0].startswith("reglink export ") and "--pseudonymise" in ours[0]
+    # what the manifest says was replaced is what the exported file has
+    header = set(_csv(exported / "entities.csv").columns)
+    replaced = manifest["replaced"]["entities.csv"]
+    assert replaced and set(replaced) <= header and {"forenames", "surname", "dob"} <= set(replaced)
 
 
 def test_key_file_errors(flagged_run: Path, tmp_path: Path) -> None:

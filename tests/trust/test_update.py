@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -77,6 +79,14 @@ def test_unchanged_entities_keep_their_ids_and_changes_are_logged(
     assert (weekly["week_06"] / "report.html").is_file()
 
 
+def test_the_audit_trail_survives_every_update(weekly: dict[str, Path]) -> None:
+    with duckdb.connect(str(weekly["run"] / "reglink.duckdb"), read_only=True) as con:
+        events = con.execute("SELECT event FROM audit_log ORDER BY logged_at, event").fetchall()
+    counted = pd.Series([e for (e,) in events]).value_counts().to_dict()
+    # the base resolve, then each of six weeks' update and its flag run
+    assert counted == {"resolve": 1, "update": 6, "flag": 6}, counted
+
+
 def test_an_update_with_unrelated_records_changes_no_existing_id(
     weekly: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -112,6 +122,22 @@ def test_records_already_in_the_run_are_rejected_not_added_twice(
     again = rejected[rejected["reason"].str.startswith("id already in the run")]
     week = sum(len(pd.read_csv(p)) for p in (weekly["root"] / "batches" / "week_06").glob("*.csv"))
     assert len(again) == week
+    assert (
+        " read " in result.output
+        and f"rejected {len(again[again['source'] == 'births']):>6}"
+        in (
+            " ".join(
+                line for line in result.output.splitlines() if line.strip().startswith("births")
+            )
+        )
+    )
+    # each refused row is quoted as read, with its line, like any other rejected row
+    births = pd.read_csv(
+        weekly["root"] / "batches" / "week_06" / "births.csv", dtype=str, keep_default_na=False
+    )
+    first = again[again["source"] == "births"].iloc[0]
+    assert first["line"] == "2"
+    assert json.loads(first["raw"]) == births.iloc[0].to_dict()
 
 
 def test_updating_a_folder_that_is_not_a_run_is_a_clear_error(tmp_path: Path) -> None:
