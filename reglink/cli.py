@@ -144,7 +144,15 @@ def _engine_session(engine: Engine, config: Path | None) -> Iterator[Any]:
 @app.command()
 @friendly_errors
 def synth(
-    out: OutDir,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Data folder to write (source files and truth/).",
+            show_default=False,
+        ),
+    ],
     seed: Annotated[
         int, typer.Option(help="Random seed; the same seed gives identical files.")
     ] = 42,
@@ -518,7 +526,12 @@ def _export_graph(
 @friendly_errors
 def stats(
     run_dir: RunDir,
-    config: ConfigOpt = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", "-c", help="TOML config (\\[stats] and \\[stats.disclosure] sections)."
+        ),
+    ] = None,
     threshold: Annotated[
         int | None,
         typer.Option(min=1, help="Suppress counts from 1 to this minus one (default 10)."),

@@ -13,6 +13,7 @@ from rich.table import Table
 from splink import DuckDBAPI
 
 from resolver.errors import InputError, RunStateError
+from resolver.files import atomic_path
 from resolver.linkage import model_linker
 from resolver.store import STORE_NAME, open_store
 
@@ -110,7 +111,8 @@ def explain_pair(
     _print_pair(console, settings, record, left, right, kept)
     if html is not None:
         chart = linker.visualisations.waterfall_chart([record], filter_nulls=False)
-        chart.save(str(html))
+        with atomic_path(html) as temporary:  # owner-only: the chart shows names and dates
+            chart.save(str(temporary), format="html")
         console.print(f"waterfall chart: [bold]{html}[/]")
     con.close()
 

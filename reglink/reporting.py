@@ -63,8 +63,11 @@ def print_rule_statuses(console: Console, run: Any) -> None:
 
 def print_flags(console: Console, flags: pd.DataFrame, top: int) -> None:
     """The highest-ranked cases as a table: best score, their flags' rules and headline."""
-    if flags.empty or top == 0:
+    if flags.empty:
         console.print("no flags raised")
+        return
+    if top == 0:
+        console.print(f"{len(flags)} flags raised (none listed: --top 0)")
         return
     cases = list(dict.fromkeys(flags["case_id"]))
     table = Table(title=f"Top {min(top, len(cases))} of {len(cases)} cases ({len(flags)} flags)")

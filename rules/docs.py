@@ -129,7 +129,8 @@ _DESIGN_NOTES = """\
   common to all rules, so scores are comparable across rules and every number in a score can
   be traced in its explanation.
 - **Reproducible.** Recency counts back from the newest event date in the store, flag ids hash
-  the subject, output is sorted by score then flag id, and `flags.json` holds no timings.
+  the subject, output is ordered case by case (by case score, then case id; within a case by
+  score, then flag id), and `flags.json` holds no timings.
 - **Subject type `name`.** Informants, guardians and individual sponsors are not resolved as
   persons, so `shared_enabler` flags them by their folded, word-sorted name key with subject
   type `name` (addresses use `address`).
@@ -219,8 +220,9 @@ def render_rules_doc(registry: Registry = REGISTRY) -> str:
         "starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'` so a "
         "spreadsheet does not run it as a formula. `flags.json` holds, per flag, the evidence "
         "mention ids and the evidence records as recorded (from the `records_*` tables), the "
-        "explanation and the details, plus each rule's status and parameters. Flags are sorted "
-        "by score (highest first), then flag id; the same store gives the same bytes.",
+        "explanation and the details, plus each rule's status and parameters. Flags are ordered "
+        "case by case: cases by `case_score` (highest first), then case id; within a case by "
+        "score (highest first), then flag id. The same store gives the same bytes.",
         "",
         "A rule's SELECT returns one row per finding with `subject` and `evidence`; the "
         f"optional columns {', '.join(f'`{c}`' for c in RESERVED_COLUMNS[2:])} override what "

@@ -59,6 +59,15 @@ def split_weekly(
         except ValueError:
             raise ValueError(f"start must be a date as YYYY-MM-DD, got {start!r}") from None
     folders = [out_dir / "base", *(out_dir / f"week_{k:02d}" for k in range(1, weeks + 1))]
+    stale = sorted(p.name for p in out_dir.glob("week_*") if p.is_dir() and p not in set(folders))
+    if stale:
+        raise ValueError(
+            f"{out_dir}: holds {', '.join(stale)} from an earlier split, which an update loop "
+            "over week_* would pick up; choose an empty folder"
+        )
+    for folder in folders:  # owner-only: the batches may be a real extract's records
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)
     for source, frame in frames.items():
         when = dates[source]
         days = (when.to_numpy(dtype="datetime64[D]") - begin).astype("timedelta64[D]")
@@ -66,6 +75,7 @@ def split_weekly(
         slot = np.where(week < 0, 0, np.minimum(week + 1, weeks))
         for index, folder in enumerate(folders):
             write_csv(frame[slot == index], folder / f"{source}.csv")
+            (folder / f"{source}.csv").chmod(0o600)
     return folders
 
 

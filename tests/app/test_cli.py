@@ -114,6 +114,7 @@ def test_explain_pair_and_entity(febrl1_run: tuple[Path, Path], tmp_path: Path) 
     assert "in the same entity" in result.output
     assert "name" in result.output and "dob" in result.output
     assert html.is_file() and "vega" in html.read_text(encoding="utf-8").lower()
+    assert html.stat().st_mode & 0o777 == 0o600  # it shows names and dates of birth
     result = runner.invoke(app, ["explain", str(run), "births:NOPE:child"])
     assert result.exit_code == 1 and "no mention" in result.output
 

@@ -240,3 +240,15 @@ def test_split_weekly_refuses_a_folder_without_source_files(tmp_path: Path) -> N
     assert "no source files" in said and "births.csv" in said
     bad = cli("split-weekly", tmp_path, "--out", tmp_path / "b", "--start", "2024-13-01")
     assert bad.exit_code == 2
+
+
+def test_split_weekly_is_private_and_never_mixes_with_an_earlier_split(tmp_path: Path) -> None:
+    generate(tmp_path / "data", seed=3, persons=200)
+    out = tmp_path / "b"
+    assert cli("split-weekly", tmp_path / "data", "--out", out, "--weeks", "3").exit_code == 0
+    assert {p.stat().st_mode & 0o777 for p in out.iterdir()} == {0o700}
+    assert {p.stat().st_mode & 0o777 for p in out.glob("*/*.csv")} == {0o600}
+    assert cli("split-weekly", tmp_path / "data", "--out", out, "--weeks", "3").exit_code == 0
+    fewer = cli("split-weekly", tmp_path / "data", "--out", out, "--weeks", "2")
+    assert fewer.exit_code == 2
+    assert "week_03" in " ".join(fewer.output.replace("│", " ").split())
