@@ -11,7 +11,7 @@ import functools
 import json
 import shlex
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -435,24 +435,33 @@ def _flag(
     from rules import apply_overrides, config_from_mapping, run_rules, write_flags
 
     rule_config = apply_overrides(config_from_mapping(load_config(config)), params)
-    with _stage(say, "running rules"), writing_store(run_dir) as con:
+    with _stage(say, "running rules"), writing_store(run_dir, repairing=True) as con:
         if spark is None:
             result = run_rules(con, params=rule_config)
         else:
-            from reglink.spark import rule_store, write_flags_parquet
+            from reglink.spark import rule_store
 
             summary = read_summary(con)
             result = run_rules(rule_store(spark, con, summary), params=rule_config)
+        # the audit row is written in the transaction that commits the flags it describes
+        paths = write_flags(
+            result,
+            con,
+            run_dir,
+            on_commit=lambda staged: _record_flag_run(con, config, result, staged),
+        )
+        if spark is not None:  # a copy for Spark readers, rewritten from the committed set
+            from reglink.spark import write_flags_parquet
+
             write_flags_parquet(spark, result, summary)
-        paths = write_flags(result, con, run_dir)
-        _record_flag_run(con, config, result, paths)
     print_rule_statuses(console, result)
     print_flags(console, result.flags, top)
     console.print(f"flags: [bold]{paths['csv']}[/], [bold]{paths['json']}[/]")
 
 
-def _record_flag_run(con: Any, config: Path | None, result: Any, paths: dict[str, Path]) -> None:
-    """Note in the run's audit log which rules ran, with what, and what they wrote."""
+def _record_flag_run(con: Any, config: Path | None, result: Any, files: Mapping[str, Path]) -> None:
+    """Note in the run's audit log which rules ran, with what, and what they wrote (``files``:
+    each output's name and where its content is now, staged under a temporary name)."""
     from resolver.audit import file_fact, record_event, sha256_file
     from resolver.store import read_summary
 
@@ -466,7 +475,7 @@ def _record_flag_run(con: Any, config: Path | None, result: Any, paths: dict[str
             "config": file_fact(config),
             "params": result.params,
             "rules": {s.rule_id: {"status": s.status, "flags": s.flags} for s in result.statuses},
-            "outputs": {path.name: sha256_file(path) for path in paths.values()},
+            "outputs": {name: sha256_file(path) for name, path in files.items()},
         },
     )
 

@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from resolver.audit import AUDIT_LOG_DDL, AUDIT_TABLE, record_event
+from resolver.audit import AUDIT_LOG_DDL, AUDIT_TABLE, record_event, sha256_file
 from resolver.errors import RunStateError
 from resolver.files import (
     atomic_path,
@@ -92,50 +92,84 @@ def store_path(run_dir: Path) -> Path:
 PENDING_TABLE = "pending_renames"
 
 
-def open_store(run_dir: Path, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+def open_store(
+    run_dir: Path, *, read_only: bool = True, repairing: bool = False
+) -> duckdb.DuckDBPyConnection:
     """Open a run's store, with a clear error if the run folder is not a finished run.
 
     Files that a killed command had committed but not yet moved into place are moved now,
-    so what is read always belongs with the store."""
+    so what is read always belongs with the store (see :func:`finish_renames`)."""
     con = duckdb.connect(str(store_path(run_dir)), read_only=read_only)
-    finish_renames(con, run_dir, forget=not read_only)
+    try:
+        finish_renames(con, run_dir, forget=not read_only, repairing=repairing)
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
 def record_renames(con: duckdb.DuckDBPyConnection, staged: Mapping[str, Path]) -> None:
     """Inside the caller's transaction: note that each staged file (in the run folder)
-    replaces the file it is staged for.
+    replaces the file it is staged for, with the file's SHA-256.
 
     From the commit on, the files belong with the store; :func:`finish_renames` moves them
     into place, now or after a crash."""
-    con.execute(f"CREATE OR REPLACE TABLE {PENDING_TABLE} (temporary VARCHAR, target VARCHAR)")
+    con.execute(
+        f"CREATE OR REPLACE TABLE {PENDING_TABLE} "
+        "(temporary VARCHAR, target VARCHAR, sha256 VARCHAR)"
+    )
     con.executemany(
-        f"INSERT INTO {PENDING_TABLE} VALUES (?, ?)",
-        [[path.name, name] for name, path in staged.items()],
+        f"INSERT INTO {PENDING_TABLE} VALUES (?, ?, ?)",
+        [[path.name, name, sha256_file(path)] for name, path in staged.items()],
     )
 
 
-def finish_renames(con: duckdb.DuckDBPyConnection, run_dir: Path, *, forget: bool) -> None:
+def finish_renames(
+    con: duckdb.DuckDBPyConnection, run_dir: Path, *, forget: bool, repairing: bool = False
+) -> None:
     """Move committed staged files into place; with ``forget`` (a writable store), drop the
-    record of them (a read-only reader leaves that to the next writer)."""
+    record of them (a read-only reader leaves that to the next writer).
+
+    A committed file that is neither still staged nor already in place (its temporary was
+    deleted, or the folder was copied without hidden files) is an error, unless
+    ``repairing`` (a command about to rewrite those files)."""
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [PENDING_TABLE]
     ).fetchone()
     if not exists or not exists[0]:
         return
-    pairs = con.execute(f"SELECT temporary, target FROM {PENDING_TABLE}").fetchall()
-    rename_staged(run_dir, [(str(temporary), str(target)) for temporary, target in pairs])
+    rows = con.execute(f"SELECT temporary, target, sha256 FROM {PENDING_TABLE}").fetchall()
+    try:
+        rename_staged(run_dir, [(str(temporary), str(target)) for temporary, target, _ in rows])
+    except PermissionError as exc:
+        raise RunStateError(
+            f"{run_dir}: an interrupted 'reglink flag' left committed files to put in place "
+            f"({', '.join(str(t) for _, t, _ in rows)}), and the folder is not writable; run "
+            "any reglink command on it once with write access"
+        ) from exc
+    lost = [
+        str(target)
+        for _, target, digest in rows
+        if not (run_dir / str(target)).is_file() or sha256_file(run_dir / str(target)) != digest
+    ]
+    if lost and not repairing:
+        raise RunStateError(
+            f"{run_dir}: {', '.join(lost)} do not match the flags in the store (an interrupted "
+            "'reglink flag' was committed but its files are gone, e.g. the folder was copied "
+            "without its hidden files); run 'reglink flag' on it again"
+        )
     if forget:
         con.execute(f"DROP TABLE {PENDING_TABLE}")
 
 
 @contextmanager
-def writing_store(run_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def writing_store(run_dir: Path, *, repairing: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """The store opened for writing, with the run folder locked against other commands and
-    the temporary files of an interrupted earlier command removed."""
+    the temporary files of an interrupted earlier command removed (``repairing``: the
+    command rewrites the flag files, so committed ones that went missing are no error)."""
     store_path(run_dir)
     with folder_lock(run_dir):
-        con = open_store(run_dir, read_only=False)
+        con = open_store(run_dir, read_only=False, repairing=repairing)
         remove_temporaries(run_dir)
         try:
             yield con

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from resolver.files import staged_names, write_csv, write_json
-from resolver.store import finish_renames, record_renames
+from resolver.store import PENDING_TABLE, finish_renames, record_renames
 from rules.store_schema import SOURCES, store_prelude, table_columns, with_prelude
 
 if TYPE_CHECKING:
@@ -199,8 +199,16 @@ def flags_document(
     }
 
 
+#: Called inside the flag transaction with the staged files, e.g. to write the audit row
+#: that names their SHA-256 (so the row and the flags it describes commit together).
+OnCommit = Callable[[Mapping[str, Path]], None]
+
+
 def write_flags_table(
-    con: duckdb.DuckDBPyConnection, run: RuleRun, staged: Mapping[str, Path] | None = None
+    con: duckdb.DuckDBPyConnection,
+    run: RuleRun,
+    staged: Mapping[str, Path] | None = None,
+    on_commit: OnCommit | None = None,
 ) -> None:
     """Replace the store's ``flags`` and ``rule_runs`` tables with this run's, and commit
     the ``staged`` files (flags.csv, flags.json under temporary names) in the same
@@ -241,14 +249,19 @@ def write_flags_table(
             )
         if staged:
             record_renames(con, staged)
-        con.execute("COMMIT")
+        if on_commit is not None:
+            on_commit(staged or {})
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    con.execute("COMMIT")
 
 
 def write_flags(
-    run: RuleRun, con: duckdb.DuckDBPyConnection, out_dir: str | Path
+    run: RuleRun,
+    con: duckdb.DuckDBPyConnection,
+    out_dir: str | Path,
+    on_commit: OnCommit | None = None,
 ) -> dict[str, Path]:
     """Write flags.csv and flags.json into ``out_dir`` and the ``flags`` table into the store,
     as one set: the files are written under temporary names, committed with the table, then
@@ -262,10 +275,23 @@ def write_flags(
     try:
         write_csv(csv_frame(flags), staged["flags.csv"])
         write_json(flags_document(run, records), staged["flags.json"])
-        write_flags_table(con, run, staged)
+        write_flags_table(con, run, staged, on_commit)
     except BaseException:
-        for path in staged.values():
-            path.unlink(missing_ok=True)
+        if not _committed(con, staged):  # once committed, the files belong with the store
+            for path in staged.values():
+                path.unlink(missing_ok=True)
         raise
     finish_renames(con, out, forget=True)
     return paths
+
+
+def _committed(con: duckdb.DuckDBPyConnection, staged: Mapping[str, Path]) -> bool:
+    """Whether the store holds the record of these staged files (their commit happened)."""
+    try:
+        found = con.execute(
+            f"SELECT count(*) FROM {PENDING_TABLE} WHERE temporary IN (SELECT unnest(?))",
+            [[path.name for path in staged.values()]],
+        ).fetchone()
+    except duckdb.Error:  # no such table: nothing was committed
+        return False
+    return bool(found and found[0])

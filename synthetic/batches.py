@@ -8,6 +8,7 @@ an incremental run over the batches can be checked against a full run over the s
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +38,9 @@ def split_weekly(
     """
     if weeks < 1:
         raise ValueError(f"weeks must be at least 1, got {weeks}")
+    parquet = sorted(f"{s}.parquet" for s in RECORD_DATE if (data_dir / f"{s}.parquet").is_file())
+    if parquet:
+        raise ValueError(f"{data_dir}: split-weekly reads CSV files only, not {', '.join(parquet)}")
     frames = {
         source: pd.read_csv(data_dir / f"{source}.csv", dtype=str, keep_default_na=False)
         for source in RECORD_DATE
@@ -47,23 +51,22 @@ def split_weekly(
             f"{data_dir}: no source files ({', '.join(f'{s}.csv' for s in RECORD_DATE)})"
         )
     dates = {source: _record_dates(frame, RECORD_DATE[source]) for source, frame in frames.items()}
-    begin: np.datetime64
-    if start is None:
-        newest = max((d.max() for d in dates.values() if d.notna().any()), default=None)
-        if newest is None:
-            raise ValueError(f"{data_dir}: no record carries a date to split on")
-        begin = np.datetime64(pd.Timestamp(newest).date(), "D") - np.timedelta64(7 * weeks - 1, "D")
-    else:
-        try:
-            begin = np.datetime64(start, "D")
-        except ValueError:
-            raise ValueError(f"start must be a date as YYYY-MM-DD, got {start!r}") from None
-    folders = [out_dir / "base", *(out_dir / f"week_{k:02d}" for k in range(1, weeks + 1))]
+    begin = _start(start, dates, weeks, data_dir)
+    width = max(2, len(str(weeks)))  # week_01 ... sorts in order under a shell glob
+    folders = [out_dir / "base", *(out_dir / f"week_{k:0{width}d}" for k in range(1, weeks + 1))]
+    written = {f"{source}.csv" for source in frames}
     stale = sorted(p.name for p in out_dir.glob("week_*") if p.is_dir() and p not in set(folders))
+    stale += sorted(
+        f"{folder.name}/{p.name}"
+        for folder in folders
+        if folder.is_dir()
+        for p in folder.iterdir()
+        if p.name not in written
+    )
     if stale:
         raise ValueError(
-            f"{out_dir}: holds {', '.join(stale)} from an earlier split, which an update loop "
-            "over week_* would pick up; choose an empty folder"
+            f"{out_dir}: holds {', '.join(stale)} from an earlier split, which this one would "
+            "not replace (an update loop would read them); choose an empty folder"
         )
     for folder in folders:  # owner-only: the batches may be a real extract's records
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -77,6 +80,24 @@ def split_weekly(
             write_csv(frame[slot == index], folder / f"{source}.csv")
             (folder / f"{source}.csv").chmod(0o600)
     return folders
+
+
+def _start(
+    start: str | None, dates: dict[str, pd.Series], weeks: int, data_dir: Path
+) -> np.datetime64:
+    """The first day of week 1: ``start``, or ``weeks`` whole weeks before the newest record
+    date that is not in the future (a mistyped year must not move every batch)."""
+    if start is not None:
+        try:
+            return np.datetime64(dt.date.fromisoformat(start), "D")
+        except ValueError:
+            raise ValueError(f"start must be a date as YYYY-MM-DD, got {start!r}") from None
+    today = pd.Timestamp(dt.date.today())
+    usable = [d[d <= today].max() for d in dates.values() if (d <= today).any()]
+    if not usable:
+        raise ValueError(f"{data_dir}: no record carries a date to split on")
+    newest = pd.Timestamp(max(usable)).date()
+    return np.datetime64(newest, "D") - np.timedelta64(7 * weeks - 1, "D")
 
 
 def _record_dates(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:

@@ -294,8 +294,15 @@ def pinned(
         objective = np.zeros(len(hidden))
         objective[hidden.index(k)] = 1.0
         low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        if low.status != 0:  # the true values are feasible: anything else is a solver failure
+            fixed.append(k)  # fail closed
+            continue
+        if low.fun < values[k] - 0.5:  # the true value is feasible too: two values at least
+            continue
         high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-        if low.status == 0 and high.status == 0 and -high.fun - low.fun < 0.5:
+        if high.status == 3:  # unbounded above
+            continue
+        if high.status != 0 or -high.fun - low.fun < 0.5:
             fixed.append(k)
     return sorted(fixed)
 
@@ -350,8 +357,13 @@ def _secondary(
             matrix, values, trial, only=[target]
         )
 
+    # Suppressing more cells only widens what an attacker can say of each, so a cell once
+    # shown free stays free and need not be checked again.
+    free: set[int] = set()
     while True:
-        exposed = pinned(matrix, values, sorted(hidden))
+        unsure = sorted(hidden - free)
+        exposed = pinned(matrix, values, sorted(hidden), only=unsure)
+        free |= set(unsure) - set(exposed)
         if not exposed:
             return hidden
         target = exposed[0]
@@ -392,7 +404,7 @@ def _rectangles(
 ) -> list[set[int]]:
     """The cells each rectangle through ``target`` would add, cheapest first.
 
-    Rows and columns include the margins; cheaper means fewer totals, then fewer cells,
+    Rows and columns include the margins; cheaper means fewer new cells, then fewer totals,
     then fewer zeros, then the smallest counts.
     """
     index = {(row, column): k for k, (row, column, _) in enumerate(cells)}
@@ -411,8 +423,8 @@ def _rectangles(
             if not extra:
                 continue
             key = (
-                sum(cells[k][2] for k in extra),
                 len(extra),
+                sum(cells[k][2] for k in extra),
                 sum(values[k] == 0 for k in extra),
                 sum(values[k] for k in extra),
             )

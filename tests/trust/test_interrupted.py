@@ -191,6 +191,14 @@ def test_flag_killed_after_its_commit_is_completed_by_the_next_command(
     for name in FLAG_FILES:
         assert (run / name).read_bytes() == (reflagged / name).read_bytes(), name
     assert not list(run.glob(".*.tmp"))
+    # the audit row committed with the flags describes exactly the files now in place
+    with duckdb.connect(str(run / "reglink.duckdb"), read_only=True) as con:
+        (details,) = con.execute(
+            "SELECT details FROM audit_log WHERE event = 'flag' ORDER BY logged_at DESC LIMIT 1"
+        ).fetchone()
+    recorded = json.loads(details)
+    assert recorded["params"]["prolific_father"]["min_births"] == 2
+    assert recorded["outputs"] == {name: sha256_file(run / name) for name in FLAG_FILES}
     assert cli("flag", run, *CHANGED).exit_code == 0  # a writer forgets the finished set
     with duckdb.connect(str(run / "reglink.duckdb"), read_only=True) as con:
         tables = {
@@ -270,3 +278,22 @@ def test_a_folder_being_written_is_locked(tmp_path: Path) -> None:
     ):
         _replace(target, "racing")
     assert target.is_dir()
+
+
+@pytest.mark.slow
+def test_committed_flags_whose_files_were_lost_are_an_error_until_flag_runs_again(
+    runs: dict[str, Path], reflagged: Path, tmp_path: Path
+) -> None:
+    run = tmp_path / "run"
+    shutil.copytree(runs["previous"], run)
+    _killed_at("commit", "flag", run, *CHANGED)
+    for staged in run.glob(".flags.*.tmp"):  # as a copy that skips hidden files would
+        staged.unlink()
+    said = cli("evaluate", run, "--truth", runs["old"] / "truth")
+    assert said.exit_code == 1
+    assert "do not match the flags in the store" in " ".join(said.output.split())
+    result = cli("flag", run, *CHANGED)
+    assert result.exit_code == 0, result.output
+    for name in FLAG_FILES:
+        assert (run / name).read_bytes() == (reflagged / name).read_bytes(), name
+    assert cli("evaluate", run, "--truth", runs["old"] / "truth").exit_code == 0

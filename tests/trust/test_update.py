@@ -252,3 +252,39 @@ def test_split_weekly_is_private_and_never_mixes_with_an_earlier_split(tmp_path:
     fewer = cli("split-weekly", tmp_path / "data", "--out", out, "--weeks", "2")
     assert fewer.exit_code == 2
     assert "week_03" in " ".join(fewer.output.replace("│", " ").split())
+
+
+def test_split_weekly_refuses_what_it_cannot_split_faithfully(tmp_path: Path) -> None:
+    generate(tmp_path / "data", seed=3, persons=200)
+
+    def said(*args: str | Path) -> str:
+        result = cli("split-weekly", tmp_path / "data", *args)
+        assert result.exit_code == 2, result.output
+        return " ".join(result.output.replace("│", " ").split())
+
+    assert "YYYY-MM-DD" in said("--out", tmp_path / "a", "--start", "")
+    assert "YYYY-MM-DD" in said("--out", tmp_path / "a", "--start", "2024")
+    # a source file an earlier split wrote and this one would not replace
+    (tmp_path / "b" / "base").mkdir(parents=True)
+    (tmp_path / "b" / "base" / "notes.csv").write_text("x\n")
+    assert "base/notes.csv" in said("--out", tmp_path / "b")
+    # a Parquet source would be silently left out
+    pd.read_csv(tmp_path / "data" / "watchlist.csv").to_parquet(
+        tmp_path / "data" / "watchlist.parquet"
+    )
+    assert "watchlist.parquet" in said("--out", tmp_path / "c")
+
+
+def test_split_weekly_ignores_a_mistyped_future_date_when_choosing_the_weeks(
+    tmp_path: Path,
+) -> None:
+    generate(tmp_path / "data", seed=3, persons=200)
+    clean = cli("split-weekly", tmp_path / "data", "--out", tmp_path / "clean", "--weeks", "3")
+    visas = pd.read_csv(tmp_path / "data" / "visas.csv", dtype=str, keep_default_na=False)
+    visas.loc[0, "decision_date"] = "2204-03-01"  # a typo that ingest rejects
+    visas.to_csv(tmp_path / "data" / "visas.csv", index=False)
+    typo = cli("split-weekly", tmp_path / "data", "--out", tmp_path / "typo", "--weeks", "3")
+    assert clean.exit_code == typo.exit_code == 0
+    for week in ("week_01", "week_02", "week_03"):
+        births = [pd.read_csv(tmp_path / f / week / "births.csv") for f in ("clean", "typo")]
+        assert births[0].equals(births[1]), week
