@@ -348,14 +348,11 @@ def evaluate(
     from resolver.evaluate import evaluate as run_evaluate
     from resolver.evaluate import read_truth
     from resolver.store import open_store
+    from resolver.tables import has_table
 
     with open_store(run_dir) as con:
         entities = con.execute("SELECT mention_id, entity_id, source FROM entities").df()
-        has_flags = bool(
-            con.execute(
-                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'flags'"
-            ).fetchone()[0]  # type: ignore[index]
-        )
+        has_flags = has_table(con, "flags")
     result = run_evaluate(entities, read_truth(truth))
     truth_dir = truth if (truth / "mentions.csv").is_file() else truth / "truth"
     flagged = None

@@ -22,6 +22,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from resolver.tables import has_table
+
 #: packages whose versions shape the results
 _PACKAGES = ("splink", "duckdb", "pandas", "numpy", "pyarrow")
 
@@ -87,10 +89,7 @@ AUDIT_TABLE = "audit_log"
 
 def read_audit_log(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every row of a store's audit log, oldest first (no rows when it has none)."""
-    present = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [AUDIT_TABLE]
-    ).fetchone()
-    if not present or not present[0]:
+    if not has_table(con, AUDIT_TABLE):
         return pd.DataFrame(columns=list(AUDIT_COLUMNS))
     return con.execute(
         f"SELECT {', '.join(AUDIT_COLUMNS)} FROM {AUDIT_TABLE} ORDER BY logged_at"

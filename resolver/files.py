@@ -88,7 +88,7 @@ def recover_dir(target: Path) -> bool:
 
 def staged_names(folder: Path, names: Sequence[str]) -> dict[str, Path]:
     """A temporary path in ``folder`` for each of ``names``, for files that must replace
-    their targets together (see :func:`resolver.store.commit_renames`). The paths match
+    their targets together (see :func:`resolver.store.record_renames`). The paths match
     what :func:`remove_temporaries` deletes, so an uncommitted set is cleaned up."""
     token = secrets.token_hex(4)
     return {name: folder / f".{name}.{token}.tmp" for name in names}

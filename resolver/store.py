@@ -21,6 +21,7 @@ from resolver.files import (
     rename_staged,
 )
 from resolver.schema import CONTRACT_SOURCES, SOURCES, Source
+from resolver.tables import has_table
 
 STORE_NAME = "reglink.duckdb"
 
@@ -133,10 +134,7 @@ def finish_renames(
     A committed file that is neither still staged nor already in place (its temporary was
     deleted, or the folder was copied without hidden files) is an error, unless
     ``repairing`` (a command about to rewrite those files)."""
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [PENDING_TABLE]
-    ).fetchone()
-    if not exists or not exists[0]:
+    if not has_table(con, PENDING_TABLE):
         return
     rows = con.execute(f"SELECT temporary, target, sha256 FROM {PENDING_TABLE}").fetchall()
     try:

@@ -41,6 +41,7 @@ from resolver.pipeline import (
 )
 from resolver.schema import SOURCES
 from resolver.store import STORE_NAME, is_run_folder, open_store, read_summary
+from resolver.tables import has_table
 
 #: Columns of changes.csv, the update's change log of entities.
 CHANGE_COLUMNS = ("change", "entity_id", "previous_ids", "mentions", "new_mentions")
@@ -162,12 +163,9 @@ def _read_previous(run_dir: Path) -> PreviousRun:
         links = con.execute(
             "SELECT mention_id_l, mention_id_r, match_probability, match_weight FROM links"
         ).df()
-        has_registry = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'entity_registry'"
-        ).fetchone()
         registry = (
             con.execute(f"SELECT {', '.join(REGISTRY_COLUMNS)} FROM entity_registry").df()
-            if has_registry and has_registry[0]
+            if has_table(con, "entity_registry")
             else new_registry(entities)
         )
         audit_log = audit.read_audit_log(con)

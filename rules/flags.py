@@ -21,6 +21,7 @@ import pandas as pd
 
 from resolver.files import staged_names, write_csv, write_json
 from resolver.store import PENDING_TABLE, finish_renames, record_renames
+from resolver.tables import has_table
 from rules.store_schema import SOURCES, store_prelude, table_columns, with_prelude
 
 if TYPE_CHECKING:
@@ -287,11 +288,10 @@ def write_flags(
 
 def _committed(con: duckdb.DuckDBPyConnection, staged: Mapping[str, Path]) -> bool:
     """Whether the store holds the record of these staged files (their commit happened)."""
-    try:
-        found = con.execute(
-            f"SELECT count(*) FROM {PENDING_TABLE} WHERE temporary IN (SELECT unnest(?))",
-            [[path.name for path in staged.values()]],
-        ).fetchone()
-    except duckdb.Error:  # no such table: nothing was committed
+    if not has_table(con, PENDING_TABLE):
         return False
+    found = con.execute(
+        f"SELECT count(*) FROM {PENDING_TABLE} WHERE temporary IN (SELECT unnest(?))",
+        [[path.name for path in staged.values()]],
+    ).fetchone()
     return bool(found and found[0])

@@ -352,10 +352,7 @@ def _secondary(
         return (0 if shares_line else 1, int(cells[k][2]), int(values[k] == 0), values[k], k)
 
     def frees(target: int, extra: set[int]) -> bool:
-        trial = sorted(hidden | extra)
-        return target not in derivable(matrix, trial) and not pinned(
-            matrix, values, trial, only=[target]
-        )
+        return not pinned(matrix, values, sorted(hidden | extra), only=[target])
 
     # Suppressing more cells only widens what an attacker can say of each, so a cell once
     # shown free stays free and need not be checked again.

@@ -175,14 +175,21 @@ def test_flag_killed_before_its_commit_leaves_the_previous_flags_whole(
     assert not list(run.glob(".*.tmp")), "temporary files of the killed command were left"
 
 
+def _flag_killed_after_commit(runs: dict[str, Path], tmp_path: Path) -> Path:
+    """A copy of the previous run, re-flagged with the changed setting and killed once the
+    flags are committed with the store but before their files are moved into place."""
+    run = tmp_path / "run"
+    shutil.copytree(runs["previous"], run)
+    _killed_at("commit", "flag", run, *CHANGED)
+    return run
+
+
 @pytest.mark.slow
 def test_flag_killed_after_its_commit_is_completed_by_the_next_command(
     runs: dict[str, Path], reflagged: Path, tmp_path: Path
 ) -> None:
-    run = tmp_path / "run"
-    shutil.copytree(runs["previous"], run)
-    before = (run / "flags.csv").read_bytes()
-    _killed_at("commit", "flag", run, *CHANGED)
+    before = (runs["previous"] / "flags.csv").read_bytes()
+    run = _flag_killed_after_commit(runs, tmp_path)
     assert _store_flags(run) == _store_flags(reflagged)  # committed ...
     assert (run / "flags.csv").read_bytes() == before  # ... but not yet moved into place
     assert len(list(run.glob(".flags.*.tmp"))) == 2
@@ -284,9 +291,7 @@ def test_a_folder_being_written_is_locked(tmp_path: Path) -> None:
 def test_committed_flags_whose_files_were_lost_are_an_error_until_flag_runs_again(
     runs: dict[str, Path], reflagged: Path, tmp_path: Path
 ) -> None:
-    run = tmp_path / "run"
-    shutil.copytree(runs["previous"], run)
-    _killed_at("commit", "flag", run, *CHANGED)
+    run = _flag_killed_after_commit(runs, tmp_path)
     for staged in run.glob(".flags.*.tmp"):  # as a copy that skips hidden files would
         staged.unlink()
     said = cli("evaluate", run, "--truth", runs["old"] / "truth")
